@@ -372,9 +372,10 @@ function baseOf(path: string): string {
  * to add, `--allow-write=FILE`.
  *
  * Deno grants `--allow-write=FILE` for that one path only, so the temporary
- * file beside it may not be writable; in that case the text is written to the
- * file directly (still complete once the call returns, but not atomic).
- * Granting the directory (`--allow-write=DIR`) gives the atomic rename.
+ * file beside it may not be writable, and a rename also needs read permission
+ * for both paths. Without those the text is written to the file directly
+ * (still complete once the call returns, but not atomic). Granting the
+ * directory (`--allow-read=DIR --allow-write=DIR`) gives the atomic rename.
  *
  * @param path The file to write, as the user gave it.
  * @param text The whole contents.
@@ -427,7 +428,11 @@ export function writeFileAtomic(
   const dir = dirOf(path);
   // A name unique to this process and moment; no randomness needed.
   const temp = `${dir}/.${baseOf(path)}.${Deno.pid}.${Date.now()}.tmp`;
-  if (!granted({ name: "write", path: temp })) {
+  // Deno.renameSync needs read and write permission for both paths.
+  const canRename = granted({ name: "write", path: temp }) &&
+    granted({ name: "read", path: temp }) &&
+    granted({ name: "read", path });
+  if (!canRename) {
     try {
       Deno.writeTextFileSync(path, text);
     } catch (error) {
