@@ -437,11 +437,7 @@ Deno.test("shape mismatches name the function and both shapes", () => {
     ]],
     [
       "train",
-      () =>
-        train({ w: m22, b: b2 }, {
-          x: m23.shape[0] === 2 ? transpose(m23) : m23,
-          d: m22,
-        }),
+      () => train({ w: m22, b: b2 }, { x: transpose(m23), d: m22 }),
       ["2x2", "3x2"],
     ],
   ];
