@@ -53,6 +53,12 @@ export class Matrix {
     this.#rows = rows;
     this.#cols = cols;
     this.#data = data;
+    // No public path may change a Matrix: without this, a caller could
+    // shadow the rows/cols getters with Object.defineProperty and make
+    // toArray and every operation read the data with the wrong shape. With
+    // no own properties, sealing makes the instance frozen (Object.isFrozen)
+    // and costs about a third of what Object.freeze does in V8.
+    Object.seal(this);
   }
 
   /** Number of rows. */

@@ -312,8 +312,14 @@ export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
   const c = m.cols;
   const src = dataOf(m);
   const out = new Float64Array(axis === 0 ? c : r);
-  for (let i = 0; i < r; i++) {
-    for (let j = 0; j < c; j++) out[axis === 0 ? j : i] += src[i * c + j];
+  if (axis === 0) {
+    // numpy adds the rows one after another into the result.
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < c; j++) out[j] += src[i * c + j];
+    }
+  } else {
+    // numpy sums each contiguous row pairwise, as sum(m) does.
+    for (let i = 0; i < r; i++) out[i] = pairwiseSum(src, i * c, c);
   }
   assertFiniteResult(out, "sumAxis(m, axis)");
   return axis === 0 ? fromData(1, c, out) : fromData(r, 1, out);
