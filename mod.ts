@@ -52,3 +52,19 @@ export {
   numericalGradient,
   type NumericalGradientOptions,
 } from "./lib/numerical_gradient.ts";
+export {
+  grad,
+  type Params,
+  type ValueAndGrad,
+  valueAndGrad,
+} from "./lib/autodiff.ts";
+export {
+  exp,
+  log,
+  mean,
+  relu,
+  sigmoid,
+  softmax,
+  tanh,
+} from "./lib/activations.ts";
+export { accuracy, mse, softmaxCrossEntropy } from "./lib/losses.ts";
