@@ -20,7 +20,14 @@ import {
   type Matrix,
   shapeText,
 } from "./_matrix.ts";
-import { gemm, gemmNT, gemmTN } from "./_gemm.ts";
+import {
+  gemm,
+  gemmNT,
+  gemmSparseA,
+  gemmTN,
+  mostlyZero,
+  transposeData,
+} from "./_gemm.ts";
 import {
   countCorrect,
   crossEntropyOf,
@@ -343,6 +350,7 @@ export function forwardAll(
   model: Mlp,
   x: Float64Array,
   n: number,
+  sparse: boolean = mostlyZero(x),
 ): Float64Array[] {
   const acts = [x];
   let a = x;
@@ -350,7 +358,20 @@ export function forwardAll(
   for (let l = 0; l < L; l++) {
     const { w, b } = model.layers[l];
     const r = w.rows, k = w.cols;
-    const u = gemm(dataOf(w), a, r, k, n);
+    // Sparse inputs (images) are multiplied as (xᵀ·wᵀ)ᵀ, skipping zeros.
+    const u = l === 0 && sparse
+      ? transposeData(
+        gemmSparseA(
+          transposeData(x, k, n),
+          transposeData(dataOf(w), r, k),
+          n,
+          k,
+          r,
+        ),
+        n,
+        r,
+      )
+      : gemm(dataOf(w), a, r, k, n);
     const bd = dataOf(b);
     for (let i = 0; i < r; i++) {
       const bi = bd[i];
@@ -499,7 +520,8 @@ export function lossAndGradients(
   loss: LossName,
 ): { loss: number; grads: Float64Array[]; output: Float64Array } {
   const L = model.layers.length;
-  const acts = forwardAll(model, x, n);
+  const sparse = mostlyZero(x);
+  const acts = forwardAll(model, x, n, sparse);
   const y = acts[L];
   const r = model.layers[L - 1].w.rows;
   const value = lossOf(loss, y, d, r, n);
@@ -527,7 +549,13 @@ export function lossAndGradients(
       acts[l + 1],
       l === L - 1 ? model.output : model.activation,
     );
-    grads[2 * l] = gemmNT(g, acts[l], rows, n, cols); // g·aᵀ
+    grads[2 * l] = l === 0 && sparse // g·aᵀ, as (a·gᵀ)ᵀ for sparse inputs
+      ? transposeData(
+        gemmSparseA(x, transposeData(g, rows, n), cols, n, rows),
+        cols,
+        rows,
+      )
+      : gemmNT(g, acts[l], rows, n, cols);
     const gb = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
       let s = 0;
