@@ -599,7 +599,7 @@ Deno.test("bad functions, results and parameters are refused clearly", () => {
     /must return a number or a 1x1 Matrix, got a 1x2 Matrix/,
   );
   assert.throws(
-    () => grad((v: Matrix) => "x" as never)(m),
+    () => grad((_v: Matrix) => "x" as never)(m),
     /got the string "x"/,
   );
   assert.throws(
