@@ -396,6 +396,15 @@ Deno.test("valueAndGrad of the article's loss gives its value and its gradient e
   assert.deepEqual(toArray(g.b), toArray(analytic.b));
 });
 
+Deno.test("the perceptron's forward can be differentiated, giving the analytic gradient", () => {
+  const loss = (p: Perceptron) => squaredError(forward(p, X), D);
+  const { value, grad: g } = valueAndGrad(loss)({ w: W, b: B });
+  assert.equal(value, 113.28999999999999);
+  const analytic = gradient({ w: W, b: B }, { x: X, d: D });
+  assert.deepEqual(toArray(g.w), toArray(analytic.w));
+  assert.deepEqual(toArray(g.b), toArray(analytic.b));
+});
+
 Deno.test("valueAndGrad of the article's loss equals the analytic gradient on random batches", () => {
   fc.assert(
     fc.property(
