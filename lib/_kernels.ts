@@ -33,7 +33,9 @@ export const FALLBACK_EXACT_LIMIT = 4096;
 /**
  * C = A·B for an m x k matrix A and a k x n matrix B, each entry rounded as
  * numpy's BLAS rounds short dot products (see `dotFma`), unless WebAssembly
- * is unavailable and the product is large.
+ * is unavailable and the product is large. With `transA`, `a` holds Aᵀ
+ * (k x m, row-major); with `transB`, `b` holds Bᵀ (n x k): products such as
+ * A·Bᵀ then need no transposed copy.
  */
 export function matmul(
   a: Float64Array,
@@ -41,17 +43,22 @@ export function matmul(
   m: number,
   k: number,
   n: number,
+  transA = false,
+  transB = false,
 ): Float64Array {
   const work = m * k * n;
-  if (work <= EXACT_LIMIT) return matmulExact(a, b, m, k, n);
-  const fast = matmulWasm(a, b, m, k, n);
+  if (work <= EXACT_LIMIT) return matmulExact(a, b, m, k, n, transA, transB);
+  const fast = matmulWasm(a, b, m, k, n, transA, transB);
   if (fast !== null) return fast;
-  if (work <= FALLBACK_EXACT_LIMIT) return matmulExact(a, b, m, k, n);
-  return matmulPacked(a, b, m, k, n);
+  if (work <= FALLBACK_EXACT_LIMIT) {
+    return matmulExact(a, b, m, k, n, transA, transB);
+  }
+  return matmulPacked(a, b, m, k, n, transA, transB);
 }
 
 /**
  * C = A·B with each entry rounded as numpy's BLAS rounds it (see `dotFma`).
+ * `transA` and `transB` as for {@linkcode matmul}.
  */
 export function matmulExact(
   a: Float64Array,
@@ -59,11 +66,18 @@ export function matmulExact(
   m: number,
   k: number,
   n: number,
+  transA = false,
+  transB = false,
 ): Float64Array {
   const c = new Float64Array(m * n);
   if (k === 0) return c;
+  // Row i of A starts at i·ars, step aStep; column j of B at j·bcs, step bStep.
+  const ars = transA ? 1 : k, aStep = transA ? m : 1;
+  const bcs = transB ? k : 1, bStep = transB ? 1 : n;
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) c[i * n + j] = dotFma(a, i * k, 1, b, j, n, k);
+    for (let j = 0; j < n; j++) {
+      c[i * n + j] = dotFma(a, i * ars, aStep, b, j * bcs, bStep, k);
+    }
   }
   return c;
 }

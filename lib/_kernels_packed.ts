@@ -9,7 +9,8 @@ let packedB = new Float64Array(0);
 
 /**
  * C = A·B (m x k by k x n, row-major) into a fresh array, with register
- * tiling. Never writes into `a` or `b`. Requires m, k, n ≥ 1.
+ * tiling. With `transA`, `a` holds Aᵀ (k x m); with `transB`, `b` holds Bᵀ
+ * (n x k). Never writes into `a` or `b`. Requires m, k, n ≥ 1.
  */
 export function matmulPacked(
   a: Float64Array,
@@ -17,7 +18,12 @@ export function matmulPacked(
   m: number,
   k: number,
   n: number,
+  transA = false,
+  transB = false,
 ): Float64Array {
+  // Entry (i, p) of A is a[i·ars + p·acs]; entry (p, j) of B is b[p·brs + j·bcs].
+  const ars = transA ? 1 : k, acs = transA ? m : 1;
+  const brs = transB ? 1 : n, bcs = transB ? k : 1;
   const mPanels = Math.ceil(m / 4);
   const nPanels = Math.ceil(n / 3);
   if (packedA.length < mPanels * 4 * k) {
@@ -32,20 +38,22 @@ export function matmulPacked(
   for (let i = 0; i < mPanels * 4; i++) {
     let dst = (i >> 2) * 4 * k + (i & 3);
     if (i < m) {
-      for (let p = 0, src = i * k; p < k; p++, dst += 4) pa[dst] = a[src + p];
+      for (let p = 0, src = i * ars; p < k; p++, dst += 4, src += acs) {
+        pa[dst] = a[src];
+      }
     } else {
       for (let p = 0; p < k; p++, dst += 4) pa[dst] = 0;
     }
   }
   // B in 3-column panels: for each p, B[p][j0..j0+2] side by side.
   for (let p = 0; p < k; p++) {
-    const src = p * n;
+    const src = p * brs;
     for (let jp = 0; jp < nPanels; jp++) {
       const dst = jp * 3 * k + p * 3;
       const j = jp * 3;
-      pb[dst] = b[src + j];
-      pb[dst + 1] = j + 1 < n ? b[src + j + 1] : 0;
-      pb[dst + 2] = j + 2 < n ? b[src + j + 2] : 0;
+      pb[dst] = b[src + j * bcs];
+      pb[dst + 1] = j + 1 < n ? b[src + (j + 1) * bcs] : 0;
+      pb[dst + 2] = j + 2 < n ? b[src + (j + 2) * bcs] : 0;
     }
   }
   const c = new Float64Array(m * n);

@@ -17,6 +17,10 @@ interface Kernel {
     ap: number,
     bp: number,
     scratch: number,
+    rsA: number,
+    csA: number,
+    rsB: number,
+    csB: number,
   ) => void;
 }
 
@@ -58,7 +62,8 @@ function even(count: number): number {
 
 /**
  * C = A·B (m x k by k x n, row-major) with the WebAssembly kernel, using
- * fused multiply-add, into a fresh array. Returns null when the kernel
+ * fused multiply-add, into a fresh array. With `transA`, `a` holds Aᵀ
+ * (k x m); with `transB`, `b` holds Bᵀ (n x k). Returns null when the kernel
  * cannot run here or the operands don't fit its memory; the caller then
  * uses the TypeScript kernel. Requires m, k, n ≥ 1.
  */
@@ -68,6 +73,8 @@ export function matmulWasm(
   m: number,
   k: number,
   n: number,
+  transA = false,
+  transB = false,
 ): Float64Array | null {
   if (!wasmAvailable()) return null;
   const w = kernel as Kernel;
@@ -102,6 +109,10 @@ export function matmulWasm(
     apAt * 8,
     bpAt * 8,
     scratchAt * 8,
+    transA ? 1 : k,
+    transA ? m : 1,
+    transB ? 1 : n,
+    transB ? k : 1,
   );
   return view.slice(cAt, cAt + m * n);
 }

@@ -123,6 +123,37 @@ Deno.test("wasm path rounds like the exact path, entry for entry", () => {
   }
 });
 
+function transposed(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j];
+  }
+  return out;
+}
+
+Deno.test("transposed operands give the product of the transposes, on every path", () => {
+  fc.assert(
+    fc.property(arbCase(20), fc.boolean(), fc.boolean(), (c, ta, tb) => {
+      const { m, k, n } = c;
+      const a = ta ? transposed(c.a, m, k) : c.a;
+      const b = tb ? transposed(c.b, k, n) : c.b;
+      const expected = matmulExact(c.a, c.b, m, k, n);
+      // The exact and wasm paths add in the same order whatever the layout.
+      assert.deepEqual(matmulExact(a, b, m, k, n, ta, tb), expected);
+      const fast = matmulWasm(a, b, m, k, n, ta, tb);
+      assert.ok(fast !== null);
+      assertClose(fast, expected, magnitudes(c));
+      assertClose(matmulPacked(a, b, m, k, n, ta, tb), expected, magnitudes(c));
+      assertClose(matmul(a, b, m, k, n, ta, tb), expected, magnitudes(c));
+    }),
+    { seed: 7, numRuns: 200 },
+  );
+});
+
 Deno.test("no kernel writes into its inputs, and each returns a fresh array", () => {
   fc.assert(
     fc.property(arbCase(20), (c) => {

@@ -4,13 +4,18 @@
 ;; the pinned npm wabt into lib/_wasm_matmul_bytes.ts; tests/kernels_test.ts
 ;; checks that the committed bytes are what this source builds.
 ;;
-;; The caller (lib/_kernels_wasm.ts) copies A (m x k) and B (k x n) into this
-;; module's memory and calls `matmul` with the byte offsets of six regions:
+;; The caller (lib/_kernels_wasm.ts) copies A (m x k) and B (k x n), or their
+;; transposes, into this module's memory and calls `matmul` with the byte
+;; offsets of six regions:
 ;;   a, b      the inputs, row-major;
 ;;   c         the output, m x n row-major (every entry is written);
 ;;   ap        room for A packed in 3-row panels: 2·ceil(m/3)·3·k doubles;
 ;;   bp        room for B packed in 6-column panels: ceil(n/6)·6·k doubles;
-;;   scratch   room for one 3x6 tile (18 doubles), for the ragged edges.
+;;   scratch   room for one 3x6 tile (18 doubles), for the ragged edges;
+;; and the strides, in doubles, of each input: entry (i, p) of A is at
+;; a + 8·(i·rsA + p·csA) and entry (p, j) of B at b + 8·(p·rsB + j·csB). So a
+;; row-major A has (rsA, csA) = (k, 1), and a transposed one, stored k x m,
+;; has (1, m); B likewise with (n, 1) or, stored n x k, (1, k).
 ;; Offsets are multiples of 16; m, k, n ≥ 1.
 ;;
 ;; Packing. An A panel holds, for each p < k, the 3 entries A[i0..i0+2][p],
@@ -76,10 +81,14 @@
     (v128.store offset=16 (local.get $c) (local.get $c21))
     (v128.store offset=32 (local.get $c) (local.get $c22)))
 
-  ;; Packs A (m x k at $a) into 3-row panels at $ap, each entry doubled into
-  ;; both lanes, zero-padding the last panel.
+  ;; Packs A (m x k, entry (i, p) at $a + 8·(i·$rs + p·$cs)) into 3-row
+  ;; panels at $ap, each entry doubled into both lanes, zero-padding the last
+  ;; panel.
   (func $packA (param $a i32) (param $ap i32) (param $m i32) (param $k i32)
+    (param $rs i32) (param $cs i32)
     (local $i i32) (local $p i32) (local $rows i32) (local $dst i32)
+    (local $src i32) (local $stride i32)
+    (local.set $stride (i32.shl (local.get $cs) (i32.const 3)))
     (local.set $rows (i32.mul (i32.div_u (i32.add (local.get $m) (i32.const 2)) (i32.const 3)) (i32.const 3)))
     (loop $row
       (local.set $dst
@@ -88,11 +97,13 @@
             (i32.mul (i32.div_u (local.get $i) (i32.const 3)) (i32.mul (local.get $k) (i32.const 48)))
             (i32.shl (i32.rem_u (local.get $i) (i32.const 3)) (i32.const 4)))))
       (local.set $p (i32.const 0))
+      (local.set $src (i32.add (local.get $a)
+        (i32.shl (i32.mul (local.get $i) (local.get $rs)) (i32.const 3))))
       (if (i32.lt_u (local.get $i) (local.get $m))
         (then
           (loop $col
-            (v128.store (local.get $dst) (v128.load64_splat (local.get $a)))
-            (local.set $a (i32.add (local.get $a) (i32.const 8)))
+            (v128.store (local.get $dst) (v128.load64_splat (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $stride)))
             (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br_if $col (i32.lt_u (local.get $p) (local.get $k)))))
@@ -105,37 +116,48 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $row (i32.lt_u (local.get $i) (local.get $rows)))))
 
-  ;; Packs B (k x n at $b) into 6-column panels at $bp, zero-padding the last.
+  ;; Packs B (k x n, entry (p, j) at $b + 8·(p·$rs + j·$cs)) into 6-column
+  ;; panels at $bp, zero-padding the last.
   (func $packB (param $b i32) (param $bp i32) (param $k i32) (param $n i32)
+    (param $rs i32) (param $cs i32)
     (local $p i32) (local $j i32) (local $src i32) (local $dst i32) (local $panel i32)
+    (local $stride i32) (local $cols i32)
     (local.set $panel (i32.mul (local.get $k) (i32.const 48)))
+    (local.set $stride (i32.shl (local.get $cs) (i32.const 3)))
+    (local.set $cols (i32.mul (i32.div_u (i32.add (local.get $n) (i32.const 5)) (i32.const 6)) (i32.const 6)))
     (loop $step
-      (local.set $src (i32.add (local.get $b) (i32.shl (i32.mul (local.get $p) (local.get $n)) (i32.const 3))))
+      (local.set $src (i32.add (local.get $b) (i32.shl (i32.mul (local.get $p) (local.get $rs)) (i32.const 3))))
       (local.set $dst (i32.add (local.get $bp) (i32.mul (local.get $p) (i32.const 48))))
       (local.set $j (i32.const 0))
-      ;; whole panels: three 16-byte copies each
-      (block $whole_done
-        (loop $whole
-          (br_if $whole_done (i32.gt_u (i32.add (local.get $j) (i32.const 6)) (local.get $n)))
-          (v128.store offset=0 (local.get $dst) (v128.load offset=0 (local.get $src)))
-          (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
-          (v128.store offset=32 (local.get $dst) (v128.load offset=32 (local.get $src)))
-          (local.set $src (i32.add (local.get $src) (i32.const 48)))
-          (local.set $dst (i32.add (local.get $dst) (local.get $panel)))
-          (local.set $j (i32.add (local.get $j) (i32.const 6)))
-          (br $whole)))
-      ;; the ragged last panel, if any: the rest of the row, then zeros
-      (if (i32.lt_u (local.get $j) (local.get $n))
+      (if (i32.eq (local.get $cs) (i32.const 1))
+        (then
+          ;; rows of B are contiguous: whole panels are three 16-byte copies
+          (block $whole_done
+            (loop $whole
+              (br_if $whole_done (i32.gt_u (i32.add (local.get $j) (i32.const 6)) (local.get $n)))
+              (v128.store offset=0 (local.get $dst) (v128.load offset=0 (local.get $src)))
+              (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+              (v128.store offset=32 (local.get $dst) (v128.load offset=32 (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (i32.const 48)))
+              (local.set $dst (i32.add (local.get $dst) (local.get $panel)))
+              (local.set $j (i32.add (local.get $j) (i32.const 6)))
+              (br $whole)))))
+      ;; the rest, one entry at a time: the whole row when B is strided (a
+      ;; transposed operand), else the ragged last panel; then zeros
+      (if (i32.lt_u (local.get $j) (local.get $cols))
         (then
           (loop $rest
             (if (i32.lt_u (local.get $j) (local.get $n))
-              (then
-                (f64.store (local.get $dst) (f64.load (local.get $src)))
-                (local.set $src (i32.add (local.get $src) (i32.const 8))))
+              (then (f64.store (local.get $dst) (f64.load (local.get $src))))
               (else (f64.store (local.get $dst) (f64.const 0))))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $src (i32.add (local.get $src) (local.get $stride)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br_if $rest (i32.rem_u (local.get $j) (i32.const 6))))))
+            ;; the next entry is in the same panel, or at the next panel's row p
+            (local.set $dst
+              (i32.add (local.get $dst)
+                (select (i32.sub (local.get $panel) (i32.const 40)) (i32.const 8)
+                  (i32.eqz (i32.rem_u (local.get $j) (i32.const 6))))))
+            (br_if $rest (i32.lt_u (local.get $j) (local.get $cols))))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br_if $step (i32.lt_u (local.get $p) (local.get $k)))))
 
@@ -160,10 +182,13 @@
   ;; C = A·B; see the top of this file for the arguments.
   (func (export "matmul") (param $a i32) (param $b i32) (param $c i32)
     (param $m i32) (param $k i32) (param $n i32) (param $ap i32) (param $bp i32) (param $scratch i32)
+    (param $rsA i32) (param $csA i32) (param $rsB i32) (param $csB i32)
     (local $i i32) (local $j i32) (local $r i32) (local $q i32)
     (local $bpanel i32) (local $apanel i32) (local $out i32) (local $ldc i32)
-    (call $packA (local.get $a) (local.get $ap) (local.get $m) (local.get $k))
-    (call $packB (local.get $b) (local.get $bp) (local.get $k) (local.get $n))
+    (call $packA (local.get $a) (local.get $ap) (local.get $m) (local.get $k)
+      (local.get $rsA) (local.get $csA))
+    (call $packB (local.get $b) (local.get $bp) (local.get $k) (local.get $n)
+      (local.get $rsB) (local.get $csB))
     (if (i32.ge_u (local.get $k) (i32.const 2))
       (then
         (call $swap01 (local.get $ap)
