@@ -29,8 +29,10 @@
 ;; 9 accumulators (3 rows x 3 pairs of columns), 3 B pairs and 1 A pair, 13
 ;; in all. Tiles with 12 accumulators spilled and ran at half the speed.
 ;;
-;; Order. For each B panel (48·k bytes, kept in L1), the A panels stream past
-;; from L2. Each entry of C is one chain of fused multiply-adds with no
+;; Order. For each A panel (48·k bytes, kept in L1), the B panels stream past
+;; from L2 (all of packed B is 8·k·n bytes: 0.5 MB at n = 256; streaming the
+;; pre-splatted A instead, twice that size, measured a little slower). Each
+;; entry of C is one chain of fused multiply-adds with no
 ;; blocking over k, in the order of lib/_fma.ts `dotFma` (OpenBLAS's order
 ;; for short vectors): the product for p = 1 first, then p = 0, then p = 2,
 ;; 3, ... k-1. Packing puts the steps in that order (after packing, the first
@@ -198,11 +200,11 @@
           (i32.div_u (i32.add (local.get $n) (i32.const 5)) (i32.const 6))
           (i32.mul (local.get $k) (i32.const 48)))))
     (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $bpanel (local.get $bp))
-    (loop $cols
-      (local.set $apanel (local.get $ap))
-      (local.set $i (i32.const 0))
-      (loop $rows
+    (local.set $apanel (local.get $ap))
+    (loop $rows
+      (local.set $bpanel (local.get $bp))
+      (local.set $j (i32.const 0))
+      (loop $cols
         (local.set $out (i32.add (local.get $c)
           (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
         (if (i32.and
@@ -230,9 +232,9 @@
                     (br_if $tq (i32.lt_u (local.get $q) (i32.const 6))))))
               (local.set $r (i32.add (local.get $r) (i32.const 1)))
               (br_if $tr (i32.lt_u (local.get $r) (i32.const 3))))))
-        (local.set $apanel (i32.add (local.get $apanel) (i32.mul (local.get $k) (i32.const 48))))
-        (local.set $i (i32.add (local.get $i) (i32.const 3)))
-        (br_if $rows (i32.lt_u (local.get $i) (local.get $m))))
-      (local.set $bpanel (i32.add (local.get $bpanel) (i32.mul (local.get $k) (i32.const 48))))
-      (local.set $j (i32.add (local.get $j) (i32.const 6)))
-      (br_if $cols (i32.lt_u (local.get $j) (local.get $n))))))
+        (local.set $bpanel (i32.add (local.get $bpanel) (i32.mul (local.get $k) (i32.const 48))))
+        (local.set $j (i32.add (local.get $j) (i32.const 6)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $apanel (i32.add (local.get $apanel) (i32.mul (local.get $k) (i32.const 48))))
+      (local.set $i (i32.add (local.get $i) (i32.const 3)))
+      (br_if $rows (i32.lt_u (local.get $i) (local.get $m))))))
