@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { EXACT_LIMIT, matmul, matmulExact } from "../lib/_kernels.ts";
+import { binary, type BinaryOp } from "../lib/_kernels_elementwise.ts";
 import { matmulPacked } from "../lib/_kernels_packed.ts";
 import { matmulWasm, wasmAvailable } from "../lib/_kernels_wasm.ts";
 import { WASM_MATMUL_BASE64 } from "../lib/_wasm_matmul_bytes.ts";
@@ -261,4 +262,61 @@ Deno.test({
     const committed = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
     assert.deepEqual(committed, built);
   },
+});
+
+Deno.test("elementwise kernels broadcast as numpy does and never write into their inputs", () => {
+  const shape = fc.record({
+    rows: fc.integer({ min: 1, max: 6 }),
+    cols: fc.integer({ min: 1, max: 6 }),
+  });
+  fc.assert(
+    fc.property(
+      shape,
+      fc.constantFrom("same", "column", "row", "scalar", "both"),
+      fc.constantFrom("add", "sub", "mul", "div") as fc.Arbitrary<BinaryOp>,
+      fc.array(entry, { minLength: 72, maxLength: 72 }),
+      ({ rows, cols }, kind, op, values) => {
+        // a is rows x cols; b's shape depends on `kind`; "both" broadcasts a
+        // column against a row.
+        const aRows = rows, aCols = kind === "both" ? 1 : cols;
+        const bRows = kind === "column" || kind === "same" ? rows : 1;
+        const bCols = kind === "row" || kind === "same" || kind === "both"
+          ? cols
+          : 1;
+        const a = Float64Array.from(values.slice(0, aRows * aCols));
+        const b = Float64Array.from(
+          values.slice(36, 36 + bRows * bCols),
+          (v) => (op === "div" && v === 0 ? 1 : v),
+        );
+        const a0 = a.slice(), b0 = b.slice();
+        const out = binary(
+          op,
+          a,
+          b,
+          rows,
+          cols,
+          aRows === 1 ? 0 : aCols,
+          aCols === 1 ? 0 : 1,
+          bRows === 1 ? 0 : bCols,
+          bCols === 1 ? 0 : 1,
+        );
+        const f = {
+          add: (x: number, y: number) => x + y,
+          sub: (x: number, y: number) => x - y,
+          mul: (x: number, y: number) => x * y,
+          div: (x: number, y: number) => x / y,
+        }[op];
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) {
+            const x = a[(aRows === 1 ? 0 : i) * aCols + (aCols === 1 ? 0 : j)];
+            const y = b[(bRows === 1 ? 0 : i) * bCols + (bCols === 1 ? 0 : j)];
+            assert.ok(Object.is(out[i * cols + j], f(x, y)));
+          }
+        }
+        assert.deepEqual(a, a0);
+        assert.deepEqual(b, b0);
+      },
+    ),
+    { seed: 8, numRuns: 300 },
+  );
 });
