@@ -91,6 +91,11 @@ function fmtRatio(x: number): string {
   return x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`;
 }
 
+/** A speed-up (reference time ÷ ours), worded for either side of 1. */
+function speedup(x: number): string {
+  return x >= 1 ? `${fmtRatio(x)} faster` : `${fmtRatio(x)} (slower)`;
+}
+
 // ----------------------------------------------------------------- numpy --
 
 /** The environment numpy runs in: one thread, OpenBLAS's own kernel choice. */
@@ -322,7 +327,7 @@ async function dotTargets(): Promise<void> {
     target: "float64 `dot`, n = 256",
     ours: `${fmtTime(ours)} (${gflops(256, ours)})`,
     reference: `ml-matrix ${fmtTime(ml)} (${gflops(256, ml)})`,
-    ratio: `${fmtRatio(ml / ours)} faster`,
+    ratio: speedup(ml / ours),
     goal: "≥ 5× ml-matrix",
     met: verdict(ml / ours >= 5),
   });
@@ -536,7 +541,7 @@ async function spiralTarget(): Promise<void> {
         `spiral MLP epoch (${SPIRAL.classes}×${SPIRAL.pointsPerClass} points, ${SPIRAL.inputs}→${SPIRAL.hidden} ReLU→${SPIRAL.classes} softmax, SGD, batch ${SPIRAL.batchSize})`,
       ours: `${fmtTime(ours)} (${label})`,
       reference: tfjs === null ? "failed" : `tfjs-${backend} ${fmtTime(tfjs)}`,
-      ratio: tfjs === null ? "—" : `${fmtRatio(tfjs / ours)} faster`,
+      ratio: tfjs === null ? "—" : speedup(tfjs / ours),
       goal: `faster than tfjs-${backend}`,
       met: verdict(tfjs === null ? null : tfjs / ours > 1),
     });
