@@ -7,7 +7,7 @@
 ;; The caller (lib/_kernels_wasm.ts) copies A (m x k) and B (k x n), or their
 ;; transposes, into this module's memory and calls `matmul` with the byte
 ;; offsets of six regions:
-;;   a, b      the inputs, row-major;
+;;   a, b      the inputs, row-major or transposed (see the strides below);
 ;;   c         the output, m x n row-major (every entry is written);
 ;;   ap        room for A packed in 3-row panels: 2·ceil(m/3)·3·k doubles;
 ;;   bp        room for B packed in 6-column panels: ceil(n/6)·6·k doubles;
@@ -27,13 +27,14 @@
 ;;
 ;; Registers. V8 gives WebAssembly 15 of the 16 xmm registers; the tile keeps
 ;; 9 accumulators (3 rows x 3 pairs of columns), 3 B pairs and 1 A pair, 13
-;; in all. Tiles with 12 accumulators spilled and ran at half the speed.
+;; in all. Tiles needing 16 or more (4x6: 12 accumulators, 3 B pairs and 1
+;; A) spilled and ran at half the speed.
 ;;
 ;; Order. For each A panel (48·k bytes, kept in L1), the B panels stream past
 ;; from L2 (all of packed B is 8·k·n bytes: 0.5 MB at n = 256; streaming the
 ;; pre-splatted A instead, twice that size, measured a little slower). Each
-;; entry of C is one chain of fused multiply-adds with no
-;; blocking over k, in the order of lib/_fma.ts `dotFma` (OpenBLAS's order
+;; entry of C is one chain of fused multiply-adds with no blocking over k, in
+;; the order of lib/_fma.ts `dotFma` (OpenBLAS's order
 ;; for short vectors): the product for p = 1 first, then p = 0, then p = 2,
 ;; 3, ... k-1. Packing puts the steps in that order (after packing, the first
 ;; two steps of every panel are swapped), so this kernel rounds like the exact
