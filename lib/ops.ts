@@ -6,6 +6,7 @@
  */
 import { describe } from "./_describe.ts";
 import { matmul } from "./_kernels.ts";
+import { binary, type BinaryOp } from "./_kernels_elementwise.ts";
 import { pairwiseSum } from "./_sum.ts";
 import {
   assertFiniteResult,
@@ -67,7 +68,7 @@ function elementwise(
   b: Matrix,
   fn: string,
   verb: string,
-  op: (x: number, y: number) => number,
+  op: BinaryOp,
 ): Matrix {
   assertMatrix(a, fn, "a");
   assertMatrix(b, fn, "b");
@@ -80,23 +81,18 @@ function elementwise(
       } in ${fn}: shapes do not broadcast (each axis must match or be 1)`,
     );
   }
-  const da = dataOf(a);
-  const db = dataOf(b);
-  const out = new Float64Array(rows * cols);
-  if (a.rows === b.rows && a.cols === b.cols) {
-    for (let i = 0; i < out.length; i++) out[i] = op(da[i], db[i]);
-  } else {
-    // Strides of 0 repeat a row or a column, as numpy's broadcasting does.
-    const ars = a.rows === 1 ? 0 : a.cols;
-    const acs = a.cols === 1 ? 0 : 1;
-    const brs = b.rows === 1 ? 0 : b.cols;
-    const bcs = b.cols === 1 ? 0 : 1;
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        out[i * cols + j] = op(da[i * ars + j * acs], db[i * brs + j * bcs]);
-      }
-    }
-  }
+  // Strides of 0 repeat a row or a column, as numpy's broadcasting does.
+  const out = binary(
+    op,
+    dataOf(a),
+    dataOf(b),
+    rows,
+    cols,
+    a.rows === 1 ? 0 : a.cols,
+    a.cols === 1 ? 0 : 1,
+    b.rows === 1 ? 0 : b.cols,
+    b.cols === 1 ? 0 : 1,
+  );
   assertFiniteResult(out, fn);
   const result = fromData(rows, cols, out);
   if (activeTape !== null) activeTape.record(verb, [a, b], result);
@@ -125,7 +121,7 @@ function elementwise(
  * ```
  */
 export function add(a: Matrix, b: Matrix): Matrix {
-  return elementwise(a, b, "add(a, b)", "add", (x, y) => x + y);
+  return elementwise(a, b, "add(a, b)", "add", "add");
 }
 
 /**
@@ -149,7 +145,7 @@ export function add(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function sub(a: Matrix, b: Matrix): Matrix {
-  return elementwise(a, b, "sub(a, b)", "subtract", (x, y) => x - y);
+  return elementwise(a, b, "sub(a, b)", "subtract", "sub");
 }
 
 /**
@@ -174,7 +170,7 @@ export function sub(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function mul(a: Matrix, b: Matrix): Matrix {
-  return elementwise(a, b, "mul(a, b)", "multiply", (x, y) => x * y);
+  return elementwise(a, b, "mul(a, b)", "multiply", "mul");
 }
 
 /**
@@ -197,7 +193,7 @@ export function mul(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function div(a: Matrix, b: Matrix): Matrix {
-  return elementwise(a, b, "div(a, b)", "divide", (x, y) => x / y);
+  return elementwise(a, b, "div(a, b)", "divide", "div");
 }
 
 /**
