@@ -2,14 +2,8 @@
 // in plain float64 over row-major arrays, shared by nn.ts and fit.ts.
 import { describe } from "./_describe.ts";
 import { assertMatrix, dataOf, type Matrix, shapeText } from "./_matrix.ts";
-import {
-  gemm,
-  gemmNT,
-  gemmSparseA,
-  gemmTN,
-  mostlyZero,
-  transposeData,
-} from "./_gemm.ts";
+import { gemmSparseA, mostlyZero, transposeData } from "./_gemm.ts";
+import { matmul } from "./_kernels.ts";
 import { crossEntropyOf, sigmoidOf, softmaxInto } from "./_nn_kernels.ts";
 import { pairwiseSum } from "./_sum.ts";
 import type { Activation, LossName, Mlp } from "./nn.ts";
@@ -206,7 +200,7 @@ export function forwardAll(
         n,
         r,
       )
-      : gemm(dataOf(w), a, r, k, n);
+      : matmul(dataOf(w), a, r, k, n);
     const bd = dataOf(b);
     for (let i = 0; i < r; i++) {
       const bi = bd[i];
@@ -285,7 +279,7 @@ export function lossAndGradients(
         cols,
         rows,
       )
-      : gemmNT(g, acts[l], rows, n, cols);
+      : matmul(g, acts[l], rows, n, cols, false, true);
     const gb = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
       let s = 0;
@@ -293,7 +287,7 @@ export function lossAndGradients(
       gb[i] = s;
     }
     grads[2 * l + 1] = gb;
-    if (l > 0) g = gemmTN(dataOf(w), g, rows, cols, n); // wᵀ·g
+    if (l > 0) g = matmul(dataOf(w), g, cols, rows, n, true, false); // wᵀ·g
   }
   return { loss: value, grads, output: y };
 }

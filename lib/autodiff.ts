@@ -17,7 +17,7 @@ import {
   Matrix,
   shapeText,
 } from "./_matrix.ts";
-import { gemmNT, gemmTN } from "./_gemm.ts";
+import { matmul } from "./_kernels.ts";
 import { logSumExpColumns, softmaxInto } from "./_nn_kernels.ts";
 import { activeTape, setActiveTape, Tape, type TapeNode } from "./_tape.ts";
 import { leavesOf, rebuild } from "./_tree.ts";
@@ -158,8 +158,8 @@ const RULES: Record<string, Rule> = {
     const [a, b] = node.inputs;
     const m = a.rows, k = a.cols, n = b.cols;
     return [
-      need[0] ? gemmNT(g, dataOf(b), m, n, k) : null, // g·bᵀ
-      need[1] ? gemmTN(dataOf(a), g, m, k, n) : null, // aᵀ·g
+      need[0] ? matmul(g, dataOf(b), m, n, k, false, true) : null, // g·bᵀ
+      need[1] ? matmul(dataOf(a), g, k, m, n, true, false) : null, // aᵀ·g
     ];
   },
   add: elementwiseRule("add"),
