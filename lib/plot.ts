@@ -208,12 +208,16 @@ function niceTicks(
   hi: number,
   count = 5,
 ): { ticks: number[]; lo: number; hi: number; decimals: number } {
-  if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+  // A range too narrow to tick (equal values, or a span lost in rounding)
+  // is widened around its values.
+  const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(hi - lo > magnitude * 1e-12) || hi - lo < 1e-290) {
+    const pad = magnitude < 1e-290 ? 1 : magnitude * 0.1;
     lo -= pad;
     hi += pad;
   }
-  const raw = (hi - lo) / count;
+  // Divided first, so that a range near ±1.8e308 does not overflow.
+  const raw = hi / count - lo / count;
   const power = Math.floor(Math.log10(raw));
   const base = 10 ** power;
   const step = [1, 2, 5, 10].map((m) => m * base).find((s) => s >= raw) ??
@@ -221,16 +225,32 @@ function niceTicks(
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);
-  const ticks: number[] = [];
+  let ticks: number[] = [];
   for (let i = first; i <= last; i++) {
-    // Rounded through toFixed so that 0.30000000000000004 prints as 0.3.
-    ticks.push(Number((i * step).toFixed(decimals)));
+    // Rounded to 12 digits so that 0.30000000000000004 prints as 0.3.
+    const t = Number((i * step).toPrecision(12));
+    if (Number.isFinite(t)) ticks.push(t);
   }
+  if (ticks.length < 2) ticks = [lo, hi];
   return { ticks, lo: ticks[0], hi: ticks[ticks.length - 1], decimals };
 }
 
+/** Ticks inside `lo`..`hi`, the axis spanning exactly that range. */
+function innerTicks(
+  lo: number,
+  hi: number,
+  count: number,
+): ReturnType<typeof niceTicks> {
+  const nice = niceTicks(lo, hi, count);
+  if (!(hi > lo)) return nice;
+  const ticks = nice.ticks.filter((t) => t >= lo && t <= hi);
+  return { ...nice, lo, hi, ticks };
+}
+
 function tickLabel(v: number, decimals: number): string {
-  const text = v.toFixed(decimals);
+  const text = decimals <= 20 && Math.abs(v) < 1e21
+    ? v.toFixed(decimals)
+    : String(Number(v.toPrecision(6)));
   return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
 }
 
@@ -521,7 +541,9 @@ export function lineChart(
     }
   }
   if (zeroBased && ymin > 0) ymin = 0;
-  const xr = niceTicks(xmin, xmax, Math.max(2, Math.round(width / 110)));
+  // The x axis spans exactly the data (epochs 1 to n); the y axis is widened
+  // to round ticks.
+  const xr = innerTicks(xmin, xmax, Math.max(2, Math.round(width / 110)));
   const yr = niceTicks(ymin, ymax, Math.max(2, Math.round(height / 70)));
   const { frame, grid, decoration } = axes(width, height, xr, yr, {
     title,
@@ -786,20 +808,8 @@ export function decisionBoundary(
   const classes = classesOf(predict(fromData(2, m, grid)), m, threshold, fn);
 
   // The axes span exactly the classified area, so ticks are not widened.
-  const xt = niceTicks(x0, x1, Math.max(2, Math.round(width / 110)));
-  const yt = niceTicks(y0, y1, Math.max(2, Math.round(height / 70)));
-  const xr = {
-    ...xt,
-    lo: x0,
-    hi: x1,
-    ticks: xt.ticks.filter((t) => t >= x0 && t <= x1),
-  };
-  const yr = {
-    ...yt,
-    lo: y0,
-    hi: y1,
-    ticks: yt.ticks.filter((t) => t >= y0 && t <= y1),
-  };
+  const xr = innerTicks(x0, x1, Math.max(2, Math.round(width / 110)));
+  const yr = innerTicks(y0, y1, Math.max(2, Math.round(height / 70)));
   const { frame, decoration } = axes(width, height, xr, yr, {
     title,
     xLabel,
