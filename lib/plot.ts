@@ -566,15 +566,46 @@ export function lineChart(
   });
   const legend: string[] = [];
   if (series.length > 1) {
-    series.forEach((s, i) => {
-      const y = frame.top + 14 + i * 18;
-      const x = frame.right - 110;
+    // A box on a white ground, in the corner (or side) the lines cross least.
+    const names = series.map((s, i) => s.name || `series ${i + 1}`);
+    const boxWidth = 40 + 7 * Math.max(...names.map((n) => n.length));
+    const boxHeight = names.length * 18 + 8;
+    const pixels = series.flatMap((s) => {
+      const xs = xsOf(s);
+      return s.values.map((v, j) => [frame.xs(xs[j]), frame.ys(v)]);
+    });
+    const middle = (frame.top + frame.bottom - boxHeight) / 2;
+    const candidates = [
+      [frame.right - boxWidth - 14, frame.top + 4],
+      [frame.right - boxWidth - 14, middle],
+      [frame.right - boxWidth - 14, frame.bottom - boxHeight - 4],
+      [frame.left + 10, frame.top + 4],
+      [frame.left + 10, frame.bottom - boxHeight - 4],
+    ];
+    const crossings = candidates.map(([bx, by]) =>
+      pixels.filter(([px, py]) =>
+        px >= bx - 6 && px <= bx + boxWidth + 6 && py >= by - 6 &&
+        py <= by + boxHeight + 6
+      ).length
+    );
+    const best = candidates[crossings.indexOf(Math.min(...crossings))];
+    const x = best[0] + 6;
+    const top = best[1];
+    legend.push(
+      `<rect x="${num(x - 6)}" y="${num(top)}" width="${
+        num(boxWidth + 6)
+      }" height="${
+        num(boxHeight)
+      }" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`,
+    );
+    names.forEach((name, i) => {
+      const y = top + 13 + i * 18;
       legend.push(
         `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 20)}" y2="${
           num(y)
         }" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"/>`,
         `<text x="${num(x + 26)}" y="${num(y)}" dy="0.32em">${
-          escapeXml(s.name || `series ${i + 1}`)
+          escapeXml(name)
         }</text>`,
       );
     });

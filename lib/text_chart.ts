@@ -11,8 +11,9 @@ const BARS = "▁▂▃▄▅▆▇█";
 /** Options for {@linkcode sparkline}. */
 export interface SparklineOptions {
   /**
-   * The most characters to use. Longer series are shrunk by averaging runs
-   * of neighbouring values; shorter ones keep one character per value.
+   * The most characters to use. Longer series are shrunk to evenly
+   * spaced values, the first and last included; shorter ones keep one
+   * character per value.
    *
    * @default {60}
    */
@@ -23,7 +24,7 @@ export interface SparklineOptions {
 export interface AsciiChartOptions {
   /**
    * The most columns of the plot itself, beside the axis labels. Longer
-   * series are shrunk by averaging runs of neighbouring values.
+   * series are shrunk to evenly spaced values, the first and last included.
    *
    * @default {60}
    */
@@ -85,16 +86,16 @@ function checkInt(
   return value;
 }
 
-/** Shrinks `values` to at most `width` by averaging contiguous runs. */
+/**
+ * Shrinks `values` to at most `width` by keeping evenly spaced ones, the
+ * first and the last included, so the ends of the chart are true values.
+ */
 function resample(values: readonly number[], width: number): number[] {
   if (values.length <= width) return values.slice();
+  if (width === 1) return [values[values.length - 1]];
   const out: number[] = [];
   for (let i = 0; i < width; i++) {
-    const from = Math.floor(i * values.length / width);
-    const to = Math.floor((i + 1) * values.length / width);
-    let s = 0;
-    for (let j = from; j < to; j++) s += values[j];
-    out.push(s / (to - from));
+    out.push(values[Math.round(i * (values.length - 1) / (width - 1))]);
   }
   return out;
 }
@@ -145,7 +146,7 @@ function label(v: number, digits: number): string {
 /**
  * Draws a series as a small chart of text lines: a `•` per column at the
  * height of its value, with the range's labels on a y axis and the first and
- * last index (from 1) under the x axis. Long series are shrunk by averaging.
+ * last index (from 1) under the x axis. Long series are shrunk to evenly spaced values.
  *
  * @param values The series: finite numbers, at least one.
  * @param options Width, height and label digits.
