@@ -376,3 +376,17 @@ Deno.test("asciiChart() puts one mark per column, at the value's height", () => 
   assert.throws(() => asciiChart([1, 2], { height: 1 }), RangeError);
   assert.throws(() => asciiChart([1, Infinity]), RangeError);
 });
+
+Deno.test("text charts of long series keep the true first and last values", () => {
+  const values = Array.from({ length: 300 }, (_, i) => 3 * 0.98 ** i);
+  const lines = asciiChart(values, { width: 50, height: 5 }).split("\n");
+  assert.equal(Number(lines[0].split("┤")[0]), 3);
+  assert.equal(
+    Number(lines[4].split("┤")[0]),
+    Number(values[299].toPrecision(3)),
+  );
+  assert.equal(lines[5].trim(), `└${"─".repeat(50)}`);
+  const spark = [...sparkline(values, { width: 10 })];
+  assert.equal(spark[0], "█");
+  assert.equal(spark[9], "▁");
+});
