@@ -127,7 +127,7 @@ function help(spec: ScriptSpec): string {
     `       deno run --allow-write=FILE.svg scripts/${spec.name}.ts --plot FILE.svg`,
     "",
     "Flags:",
-    row("--seed N", "seed of every random choice, >= 0", d.seed),
+    row("--seed N", "seed of every random choice", d.seed),
     row("--epochs N", "passes over the training data", d.epochs),
     row(
       "--learning-rate R, --lr R",
@@ -157,9 +157,9 @@ function help(spec: ScriptSpec): string {
 function parseSeed(text: string): number {
   const trimmed = text.trim();
   const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!Number.isSafeInteger(value)) {
+  if (!(value <= 4294967295)) {
     throw new CliError(
-      `--seed must be a whole number of at least 0, got ${
+      `--seed must be a whole number from 0 to 4294967295, got ${
         JSON.stringify(text)
       }.`,
       undefined,

@@ -179,6 +179,7 @@ test("bad flags: one or two plain lines on stderr, a non-zero exit", async () =>
       /--optimizer must be one of sgd, momentum, adam/,
     ],
     [["--seed", "x"], /--seed must be a whole number/],
+    [["--seed", "4294967296"], /--seed must be a whole number from 0/],
     [["--bogus"], /Unknown flag --bogus/],
     [["--json=yes"], /takes no value/],
     [["extra"], /Unexpected argument/],
