@@ -295,7 +295,7 @@ function resultNode(tape: Tape, result: unknown, fn: string): number {
       if (Object.is(tape.nodes[id].output, result)) return id;
     }
     throw new TypeError(
-      `Cannot differentiate f in ${fn}: f returned ${result}, a number no differentiable op computed from the parameters. Combine results with the toolkit's ops rather than JavaScript's + - * / (for example sum(add(a, b)) instead of sum(a) + sum(b)), or return a 1x1 Matrix; if f does not depend on the parameters its gradient is zero`,
+      `Cannot differentiate f in ${fn}: f returned ${result}, a number no differentiable op computed from the parameters. Combine results with the toolkit's ops rather than JavaScript's + - * / (for example sum(add(a, b)) instead of sum(a) + sum(b)), or return a 1x1 Matrix; only differentiable ops are traced (not forward, gradient, train, map or numericalGradient), and if f does not depend on the parameters its gradient is zero`,
     );
   }
   if (result instanceof Matrix) {
@@ -419,8 +419,11 @@ function evaluate<P>(
  * `mse`, `softmaxCrossEntropy`, `sigmoid`, `tanh`, `relu`, `exp`, `log`,
  * `softmax`, and `predict` of an MLP. It must return a number that one of
  * these ops returned (the op's result itself, not a JavaScript expression
- * such as `sum(a) + sum(b)`, which cannot be traced) or a 1x1 Matrix.
- * Matrices that `f` captures from outside are constants.
+ * such as `sum(a) + sum(b)`, which cannot be traced) or a 1x1 Matrix. A
+ * returned number is matched to the most recent traced op that returned
+ * exactly that number. Matrices that `f` captures from outside are
+ * constants. The article's `forward`, `gradient` and `train` are not traced;
+ * write `add(dot(w, x), b)` instead of `forward`.
  *
  * A value used several times accumulates its gradient; a broadcast operand
  * gets its gradient summed back to its own shape; nothing is mutated, and
