@@ -98,3 +98,30 @@ export {
   type FitOptions,
   type FitResult,
 } from "./lib/fit.ts";
+export {
+  type Dataset,
+  fromSamples,
+  moons,
+  type MoonsOptions,
+  oneHot,
+  spiral,
+  type SpiralOptions,
+  type Split,
+  type SplitOptions,
+  trainTestSplit,
+  xor,
+} from "./lib/datasets.ts";
+export {
+  decisionBoundary,
+  type DecisionBoundaryOptions,
+  type LabelledPoints,
+  lineChart,
+  type LineChartOptions,
+  type LineSeries,
+} from "./lib/plot.ts";
+export {
+  asciiChart,
+  type AsciiChartOptions,
+  sparkline,
+  type SparklineOptions,
+} from "./lib/text_chart.ts";

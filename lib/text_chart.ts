@@ -1,0 +1,211 @@
+/**
+ * Charts for the terminal, as plain strings: a one-line sparkline and a
+ * small multi-line chart of a series such as a loss history.
+ *
+ * @module
+ */
+import { describe } from "./_describe.ts";
+
+const BARS = "▁▂▃▄▅▆▇█";
+
+/** Options for {@linkcode sparkline}. */
+export interface SparklineOptions {
+  /**
+   * The most characters to use. Longer series are shrunk to evenly
+   * spaced values, the first and last included; shorter ones keep one
+   * character per value.
+   *
+   * @default {60}
+   */
+  width?: number;
+}
+
+/** Options for {@linkcode asciiChart}. */
+export interface AsciiChartOptions {
+  /**
+   * The most columns of the plot itself, beside the axis labels. Longer
+   * series are shrunk to evenly spaced values, the first and last included.
+   *
+   * @default {60}
+   */
+  width?: number;
+  /**
+   * The number of rows of the plot, from 2 to 100.
+   *
+   * @default {8}
+   */
+  height?: number;
+  /**
+   * Significant digits of the axis labels, from 1 to 10.
+   *
+   * @default {3}
+   */
+  digits?: number;
+}
+
+function checkValues(values: unknown, fn: string): readonly number[] {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw new TypeError(
+      `Expected values of ${fn} to be a non-empty array of numbers, got ${
+        describe(values)
+      }`,
+    );
+  }
+  values.forEach((v, i) => {
+    if (typeof v !== "number") {
+      throw new TypeError(
+        `Expected values of ${fn} to hold numbers, got ${describe(v)} at ${i}`,
+      );
+    }
+    if (!Number.isFinite(v)) {
+      throw new RangeError(
+        `Expected values of ${fn} to hold finite numbers, got ${v} at ${i}`,
+      );
+    }
+  });
+  return values;
+}
+
+function checkInt(
+  value: unknown,
+  fn: string,
+  name: string,
+  min: number,
+  max: number,
+): number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Expected ${name} of ${fn} to be an integer, got ${describe(value)}`,
+    );
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `Expected ${name} of ${fn} to be an integer from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Shrinks `values` to at most `width` by keeping evenly spaced ones, the
+ * first and the last included, so the ends of the chart are true values.
+ */
+function resample(values: readonly number[], width: number): number[] {
+  if (values.length <= width) return values.slice();
+  if (width === 1) return [values[values.length - 1]];
+  const out: number[] = [];
+  for (let i = 0; i < width; i++) {
+    out.push(values[Math.round(i * (values.length - 1) / (width - 1))]);
+  }
+  return out;
+}
+
+/**
+ * Draws a series as one line of block characters, low values as `▁` and
+ * high ones as `█`, scaled between the series' minimum and maximum.
+ *
+ * @param values The series: finite numbers, at least one.
+ * @param options The most characters to use.
+ * @returns A string of at most `options.width` block characters; a constant
+ * series is drawn as a flat line of `▁`.
+ * @throws {TypeError} When `values` is not a non-empty array of numbers.
+ * @throws {RangeError} When a value is not finite, or `width` is not an
+ * integer from 1 to 1000.
+ *
+ * @example A falling loss
+ * ```ts
+ * import { sparkline } from "./text_chart.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(sparkline([8, 4, 2, 1, 0]), "█▅▃▂▁");
+ * assert.equal(sparkline([1, 2, 3, 4], { width: 2 }), "▁█");
+ * ```
+ */
+export function sparkline(
+  values: readonly number[],
+  options: SparklineOptions = {},
+): string {
+  const fn = "sparkline(values, options)";
+  checkValues(values, fn);
+  const width = checkInt(options?.width ?? 60, fn, "options.width", 1, 1000);
+  const vs = resample(values, width);
+  const lo = Math.min(...vs);
+  const hi = Math.max(...vs);
+  return vs.map((v) => {
+    if (hi === lo) return BARS[0];
+    const level = Math.round((v - lo) / (hi - lo) * (BARS.length - 1));
+    return BARS[level];
+  }).join("");
+}
+
+function label(v: number, digits: number): string {
+  const text = Number(v.toPrecision(digits)).toString();
+  return text === "-0" ? "0" : text;
+}
+
+/**
+ * Draws a series as a small chart of text lines: a `•` per column at the
+ * height of its value, with the range's labels on a y axis and the first and
+ * last index (from 1) under the x axis. Long series are shrunk to evenly spaced values.
+ *
+ * @param values The series: finite numbers, at least one.
+ * @param options Width, height and label digits.
+ * @returns The chart: `height + 2` lines joined by "\n", with no trailing
+ * newline.
+ * @throws {TypeError} When `values` is not a non-empty array of numbers.
+ * @throws {RangeError} When a value is not finite, or an option is out of
+ * range.
+ *
+ * @example Usage
+ * ```ts
+ * import { asciiChart } from "./text_chart.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const chart = asciiChart([4, 3, 2, 1], { height: 4 });
+ * assert.equal(chart, [
+ *   "4 ┤•   ",
+ *   "  │ •  ",
+ *   "  │  • ",
+ *   "1 ┤   •",
+ *   "  └────",
+ *   "   1  4",
+ * ].join("\n"));
+ * ```
+ */
+export function asciiChart(
+  values: readonly number[],
+  options: AsciiChartOptions = {},
+): string {
+  const fn = "asciiChart(values, options)";
+  checkValues(values, fn);
+  const width = checkInt(options?.width ?? 60, fn, "options.width", 2, 1000);
+  const height = checkInt(options?.height ?? 8, fn, "options.height", 2, 100);
+  const digits = checkInt(options?.digits ?? 3, fn, "options.digits", 1, 10);
+  const vs = resample(values, width);
+  const lo = Math.min(...vs);
+  const hi = Math.max(...vs);
+  const rowOf = (v: number): number =>
+    hi === lo ? height - 1 : Math.round((hi - v) / (hi - lo) * (height - 1));
+  const grid = Array.from({ length: height }, () => vs.map(() => " "));
+  vs.forEach((v, c) => {
+    grid[rowOf(v)][c] = "•";
+  });
+  const top = label(hi, digits);
+  const bottom = label(lo, digits);
+  const pad = Math.max(top.length, bottom.length);
+  const lines = grid.map((row, r) => {
+    const tick = r === 0 ? top : r === height - 1 ? bottom : "";
+    const axis = r === 0 || r === height - 1 ? "┤" : "│";
+    return `${tick.padStart(pad)} ${axis}${row.join("")}`;
+  });
+  lines.push(`${" ".repeat(pad)} └${"─".repeat(vs.length)}`);
+  const first = "1";
+  const last = String(values.length);
+  const gap = Math.max(1, vs.length - first.length - last.length);
+  lines.push(
+    `${" ".repeat(pad + 2)}${first}${
+      vs.length > 1 ? " ".repeat(gap) + last : ""
+    }`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,45 @@
+/**
+ * The three-armed spiral of Stanford's CS231n notes: no straight line
+ * separates its classes, a network with one hidden layer does.
+ *
+ * Run: `deno run scripts/spiral.ts` (see `--help` for the flags).
+ *
+ * @module
+ */
+import { predict } from "../mod.ts";
+import { spiral } from "../lib/datasets.ts";
+import { decisionBoundary } from "../lib/plot.ts";
+import { runTraining, trainClassifier } from "./_learn.ts";
+
+await runTraining({
+  name: "spiral",
+  about:
+    "Train a network with one hidden layer on three interleaved spiral arms\n(CS231n): 100 points per arm, generated from the seed.",
+  defaults: {
+    seed: 0,
+    epochs: 200,
+    learningRate: 0.01,
+    hidden: 64,
+    optimizer: "adam",
+    batchSize: 32,
+  },
+  plotDescription: "the decision regions and the points",
+}, (settings, onEpoch) => {
+  const data = spiral(settings.seed);
+  const result = trainClassifier(data, settings, onEpoch, {
+    activation: "relu",
+  });
+  return {
+    description:
+      `${data.x.cols} points, ${data.classes} classes; network 2-${settings.hidden}-${data.classes} (relu, softmax)`,
+    history: result.history,
+    trainAccuracy: result.trainAccuracy,
+    trainSize: data.x.cols,
+    plot: () =>
+      decisionBoundary((points) => predict(result.model, points), data, {
+        title: "Spiral: what the network decides",
+        xRange: [-1.1, 1.1],
+        yRange: [-1.1, 1.1],
+      }),
+  };
+});

@@ -1,0 +1,45 @@
+/**
+ * XOR, the problem a perceptron without a hidden layer cannot solve: a
+ * small network with one hidden layer learns it.
+ *
+ * Run: `deno run scripts/xor.ts` (see `--help` for the flags).
+ *
+ * @module
+ */
+import { predict } from "../mod.ts";
+import { xor } from "../lib/datasets.ts";
+import { decisionBoundary } from "../lib/plot.ts";
+import { runTraining, trainClassifier } from "./_learn.ts";
+
+await runTraining({
+  name: "xor",
+  about:
+    "Train a network with one hidden layer on XOR: the four corners of the unit\nsquare, class 1 where exactly one coordinate is 1.",
+  defaults: {
+    seed: 0,
+    epochs: 300,
+    learningRate: 0.05,
+    hidden: 8,
+    optimizer: "adam",
+    batchSize: 4,
+  },
+  plotDescription: "the decision regions and the four points",
+}, (settings, onEpoch) => {
+  const data = xor();
+  const result = trainClassifier(data, settings, onEpoch, {
+    activation: "tanh",
+  });
+  return {
+    description:
+      `4 points, 2 classes; network 2-${settings.hidden}-2 (tanh, softmax)`,
+    history: result.history,
+    trainAccuracy: result.trainAccuracy,
+    trainSize: 4,
+    plot: () =>
+      decisionBoundary((points) => predict(result.model, points), data, {
+        title: "XOR: what the network decides",
+        xRange: [-0.5, 1.5],
+        yRange: [-0.5, 1.5],
+      }),
+  };
+});

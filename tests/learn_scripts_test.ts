@@ -1,0 +1,259 @@
+// The four training scripts, run as a user runs them: `deno run` with no
+// permission flags (or exactly --allow-write=FILE for --plot). These tests
+// need --allow-run (and --allow-write for the temporary --plot files), which
+// `deno task test` grants; under plain `deno test` they are ignored.
+import assert from "node:assert/strict";
+
+const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
+const canWrite = Deno.permissions.querySync({ name: "write" }).state ===
+  "granted";
+const root = new URL("..", import.meta.url);
+
+interface Output {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(
+  script: string,
+  args: string[],
+  permissions: string[] = [],
+): Promise<Output> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      ...permissions,
+      `scripts/${script}.ts`,
+      ...args,
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code,
+    stdout: decoder.decode(stdout),
+    stderr: decoder.decode(stderr),
+  };
+}
+
+// deno-lint-ignore no-explicit-any
+async function runJson(script: string, args: string[] = []): Promise<any> {
+  const out = await run(script, [...args, "--json"]);
+  assert.equal(out.code, 0, out.stderr);
+  const lines = out.stdout.trim().split("\n");
+  assert.equal(lines.length, 1, "exactly one line of JSON on stdout");
+  return JSON.parse(lines[0]);
+}
+
+// deno-lint-ignore no-explicit-any
+function withoutSeconds(result: any): unknown {
+  const { seconds, ...rest } = result;
+  assert.equal(typeof seconds, "number");
+  return rest;
+}
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, ignore: !canRun, fn });
+const testWithFiles = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, ignore: !canRun || !canWrite, fn });
+
+test("xor.ts reaches 100% accuracy with its defaults", async () => {
+  const result = await runJson("xor");
+  assert.equal(result.trainAccuracy, 1);
+  assert.equal(result.history.length, result.epochs);
+  assert.deepEqual(Object.keys(result.history[0]).sort(), [
+    "accuracy",
+    "epoch",
+    "loss",
+  ]);
+  assert.equal(result.testAccuracy, undefined);
+  assert.ok(result.finalLoss < result.history[0].loss);
+});
+
+test("spiral.ts reaches at least 97% training accuracy with its defaults", async () => {
+  const result = await runJson("spiral");
+  assert.ok(result.trainAccuracy >= 0.97, `${result.trainAccuracy}`);
+});
+
+test("iris.ts reaches at least 93% test accuracy on its seeded split", async () => {
+  const result = await runJson("iris");
+  assert.ok(result.testAccuracy >= 0.93, `${result.testAccuracy}`);
+  assert.ok(result.trainAccuracy >= 0.93, `${result.trainAccuracy}`);
+  assert.equal(typeof result.history[0].testAccuracy, "number");
+});
+
+test("digits.ts loads the digits offline and trains (a one-epoch smoke run)", async () => {
+  const result = await runJson("digits", [
+    "--epochs",
+    "1",
+    "--hidden",
+    "16",
+  ]);
+  assert.equal(result.history.length, 1);
+  // Far above the 10% of guessing, though one small epoch is not the target.
+  assert.ok(result.testAccuracy > 0.6, `${result.testAccuracy}`);
+});
+
+test("the same seed gives the same output, another seed another", async () => {
+  for (const script of ["xor", "spiral", "iris"]) {
+    const args = ["--epochs", "20", "--seed", "7"];
+    const a = await runJson(script, args);
+    const b = await runJson(script, args);
+    const c = await runJson(script, ["--epochs", "20", "--seed", "8"]);
+    assert.deepEqual(withoutSeconds(a), withoutSeconds(b), script);
+    assert.notDeepEqual(a.history, c.history, script);
+  }
+});
+
+test("flags change the run as asked", async () => {
+  const result = await runJson("xor", [
+    "--epochs=5",
+    "--lr",
+    "0.2",
+    "--hidden",
+    "3",
+    "--optimizer",
+    "momentum",
+    "--batch-size",
+    "2",
+  ]);
+  assert.equal(result.history.length, 5);
+  assert.equal(result.learningRate, 0.2);
+  assert.equal(result.hidden, 3);
+  assert.equal(result.optimizer, "momentum");
+  assert.equal(result.batchSize, 2);
+  const sgd = await runJson("xor", ["--epochs=5", "--optimizer", "sgd"]);
+  assert.notDeepEqual(sgd.history, result.history);
+});
+
+test("the text summary has the accuracy and a loss chart; progress goes to stderr", async () => {
+  const out = await run("xor", []);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, /train accuracy 100\.0% \(4\/4\)/);
+  assert.match(out.stdout, /┤•/);
+  assert.match(out.stdout, /└─+/);
+  // Not a terminal: plain progress lines, no carriage returns.
+  assert.match(out.stderr, /^epoch +1\/300 +loss \S+ +accuracy/m);
+  assert.match(out.stderr, /^epoch 300\/300/m);
+  assert.ok(!out.stderr.includes("\r"));
+  const iris = await run("iris", []);
+  assert.match(iris.stdout, /test accuracy +\d+\.\d% \(\d+\/30\)/);
+});
+
+test("--help lists every flag and exits 0", async () => {
+  for (const script of ["xor", "spiral", "iris", "digits"]) {
+    const out = await run(script, ["--help"]);
+    assert.equal(out.code, 0);
+    for (
+      const flag of [
+        "--seed",
+        "--epochs",
+        "--learning-rate",
+        "--hidden",
+        "--optimizer",
+        "--json",
+        "--plot",
+        "--allow-write=FILE.svg",
+      ]
+    ) {
+      assert.ok(out.stdout.includes(flag), `${script} --help lacks ${flag}`);
+    }
+  }
+});
+
+test("bad flags: one or two plain lines on stderr, a non-zero exit", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--epochs", "0"], /--epochs must be a whole number/],
+    [["--epochs", "ten"], /--epochs must be a whole number/],
+    [["--learning-rate", "-1"], /looks like a flag|--learning-rate must be/],
+    [["--learning-rate=-1"], /--learning-rate must be greater than 0/],
+    [["--lr", "abc"], /--lr must be a number/],
+    [["--hidden", "1.5"], /--hidden must be a whole number/],
+    [
+      ["--optimizer", "rmsprop"],
+      /--optimizer must be one of sgd, momentum, adam/,
+    ],
+    [["--seed", "x"], /--seed must be a whole number/],
+    [["--seed", "4294967296"], /--seed must be a whole number from 0/],
+    [["--bogus"], /Unknown flag --bogus/],
+    [["--json=yes"], /takes no value/],
+    [["extra"], /Unexpected argument/],
+    [["--plot"], /--plot needs a value/],
+  ];
+  for (const [args, pattern] of cases) {
+    const out = await run("spiral", args);
+    assert.notEqual(out.code, 0, args.join(" "));
+    assert.equal(out.stdout, "", args.join(" "));
+    const lines = out.stderr.trim().split("\n");
+    assert.ok(lines.length <= 2, `${args.join(" ")}: ${out.stderr}`);
+    assert.match(out.stderr, pattern);
+    assert.doesNotMatch(out.stderr, /^\s+at /m);
+  }
+});
+
+testWithFiles(
+  "--plot without --allow-write names the flag, before training and with no file",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const file = `${dir}/spiral.svg`;
+      const out = await run("spiral", ["--plot", file]);
+      assert.equal(out.code, 1);
+      assert.ok(out.stderr.includes(`--allow-write=${file}`), out.stderr);
+      assert.doesNotMatch(out.stderr, /epoch/);
+      assert.ok(out.stderr.trim().split("\n").length <= 2);
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+testWithFiles(
+  "--plot with --allow-write=FILE writes the picture and nothing else",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      for (const [script, mark] of [["xor", "<rect"], ["iris", "<polyline"]]) {
+        const file = `${dir}/${script}.svg`;
+        const out = await run(script, ["--plot", file, "--epochs", "30"], [
+          `--allow-write=${file}`,
+        ]);
+        assert.equal(out.code, 0, out.stderr);
+        assert.match(out.stdout, new RegExp(`written to ${file}`));
+        const svg = await Deno.readTextFile(file);
+        assert.ok(svg.startsWith("<svg xmlns="));
+        assert.ok(svg.trimEnd().endsWith("</svg>"));
+        assert.ok(svg.includes(mark));
+      }
+      const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+      assert.deepEqual(names, ["iris.svg", "xor.svg"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+testWithFiles(
+  "--plot into a missing directory fails plainly and leaves no file",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const file = `${dir}/missing/xor.svg`;
+      const out = await run("xor", ["--plot", file, "--epochs", "2"], [
+        `--allow-write=${dir}`,
+      ]);
+      assert.equal(out.code, 1);
+      assert.match(out.stderr, /does not exist/);
+      assert.doesNotMatch(out.stderr, /^\s+at /m);
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
