@@ -365,6 +365,31 @@ function baseOf(path: string): string {
   return path.slice(i + 1);
 }
 
+function noWritePermission(path: string, flag: string): CliError {
+  return new CliError(
+    `No permission to write ${path} (given to ${flag}).`,
+    `Run again with --allow-write=${
+      flagPath(path)
+    } so the script may write it.`,
+  );
+}
+
+/**
+ * Fails at once (no prompt) when `path` may not be written, with the words
+ * {@linkcode writeFileAtomic} uses, so that a script can check before a long
+ * run rather than after it.
+ *
+ * @param path The file to be written, as the user gave it.
+ * @param flag The flag that named it, e.g. `--plot`.
+ * @throws {CliError} When the write permission for `path` is missing.
+ */
+export function assertWritable(path: string, flag: string): void {
+  if (path === "") {
+    throw new CliError(`${flag} needs a file name.`, undefined, 2);
+  }
+  if (!granted({ name: "write", path })) throw noWritePermission(path, flag);
+}
+
 /**
  * Writes a text file so that a reader never sees half of it: the text goes to
  * a temporary file beside the target, which is then renamed over it. When the
@@ -399,12 +424,7 @@ export function writeFileAtomic(
   if (path === "") {
     throw new CliError(`${flag} needs a file name.`, undefined, 2);
   }
-  const noPermission = new CliError(
-    `No permission to write ${path} (given to ${flag}).`,
-    `Run again with --allow-write=${
-      flagPath(path)
-    } so the script may write it.`,
-  );
+  const noPermission = noWritePermission(path, flag);
   if (!granted({ name: "write", path })) throw noPermission;
   const describeFailure = (error: unknown): CliError => {
     if (isPermissionError(error)) return noPermission;

@@ -32,6 +32,7 @@ import type { Dataset } from "../lib/datasets.ts";
 import { lineChart, type LineSeries } from "../lib/plot.ts";
 import { asciiChart } from "../lib/text_chart.ts";
 import {
+  assertWritable,
   CliError,
   parseCount,
   parseFlags,
@@ -259,32 +260,6 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
   };
 }
 
-/** A path as the user would type it in a flag: quoted if it has spaces. */
-function flagPath(path: string): string {
-  return /[\s"'$`\\]/.test(path) ? JSON.stringify(path) : path;
-}
-
-/**
- * Fails before any training when `--plot FILE` cannot be written for lack of
- * permission, with the same words as `writeFileAtomic` uses after training.
- */
-function checkPlotPermission(path: string): void {
-  let state = "denied";
-  try {
-    state = Deno.permissions.querySync({ name: "write", path }).state;
-  } catch {
-    // An unreadable permission counts as missing.
-  }
-  if (state !== "granted") {
-    throw new CliError(
-      `No permission to write ${path} (given to --plot).`,
-      `Run again with --allow-write=${
-        flagPath(path)
-      } so the script may write it.`,
-    );
-  }
-}
-
 function percent(v: number): string {
   return `${(v * 100).toFixed(1)}%`;
 }
@@ -394,7 +369,7 @@ export function runTraining(
       console.log(help(spec));
       return;
     }
-    if (plot !== undefined) checkPlotPermission(plot);
+    if (plot !== undefined) assertWritable(plot, "--plot");
     const progress = progressReporter(settings.epochs);
     const start = performance.now();
     let outcome: TrainingOutcome;

@@ -8,14 +8,16 @@
  *
  * @module
  */
-import { type Matrix, matrix, toArray, train } from "../mod.ts";
+import { lineChart, type Matrix, matrix, toArray, train } from "../mod.ts";
 import {
+  assertWritable,
   CliError,
   parseCount,
   parseFlags,
   parseNumber,
   readJsonFile,
   runMain,
+  writeFileAtomic,
 } from "./_cli.ts";
 
 const HELP =
@@ -23,6 +25,7 @@ const HELP =
 
 Usage: deno run scripts/train.ts [flags]
        deno run --allow-read=FILE.json scripts/train.ts --config FILE.json [flags]
+       deno run --allow-write=FILE.svg scripts/train.ts --plot FILE.svg [flags]
 
 With no flags it repeats the article's section 4: learning rate 0.0001,
 100 steps from the original weights, the loss printed every 10 steps, the
@@ -40,6 +43,8 @@ Flags:
   --json                     print one JSON object:
                              {"history": [{"step", "loss"}], "finalLoss", "w", "b"}
   --lang en|ja               wording of the output (ja: the article's "10 回目: …")
+  --plot FILE.svg            draw the loss at every step as an SVG line chart;
+                             needs --allow-write=FILE.svg
   --help                     show this help
 
 Example config:
@@ -300,6 +305,7 @@ runMain(() => {
     config: { type: "string" },
     json: { type: "boolean" },
     lang: { type: "string" },
+    plot: { type: "string" },
     help: { type: "boolean" },
   });
   if (flags.help) {
@@ -336,6 +342,9 @@ runMain(() => {
     ? undefined
     : parseCount(flags["log-every"], "--log-every");
 
+  // Check before training, so a missing permission is not found only after it.
+  if (flags.plot !== undefined) assertWritable(flags.plot, "--plot");
+
   const base = flags.config === undefined
     ? {
       w: matrix(ARTICLE.w),
@@ -360,14 +369,30 @@ runMain(() => {
       {
         learningRate: settings.learningRate,
         steps: settings.steps,
-        logEvery: settings.logEvery,
+        // The picture shows every step; the text shows every logEvery-th.
+        logEvery: flags.plot === undefined ? settings.logEvery : 1,
         trainBias: settings.trainBias,
       },
     );
   } catch (error) {
     explainDivergence(error, settings.learningRate);
   }
-  const { history, finalLoss, params } = result;
+  const { finalLoss, params } = result;
+  const history = result.history.filter(({ step }) =>
+    step % settings.logEvery === 0
+  );
+  if (flags.plot !== undefined) {
+    const svg = lineChart(
+      [...result.history, { step: settings.steps, loss: finalLoss }],
+      {
+        title:
+          `Loss Σ(u − d)² during training (learning rate ${settings.learningRate})`,
+        xLabel: "step",
+        yLabel: "loss",
+      },
+    );
+    writeFileAtomic(flags.plot, svg, { flag: "--plot" });
+  }
 
   if (flags.json) {
     console.log(JSON.stringify({

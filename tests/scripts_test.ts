@@ -596,3 +596,30 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "train.ts --plot writes a loss chart, and refuses without permission",
+  ignore: noFiles,
+  async fn() {
+    await withConfigs({}, async (path) => {
+      const file = path("loss.svg");
+      const denied = await run("train.ts", ["--plot", file]);
+      assertPlainFailure(denied, /--allow-write=/);
+      assert.throws(() => Deno.statSync(file), Deno.errors.NotFound);
+
+      const r = await run("train.ts", ["--plot", file], [
+        `--allow-write=${file}`,
+      ]);
+      assertOk(r);
+      // The text output is unchanged by --plot: the article's ten losses.
+      assert.match(r.stdout, /^step 90: 6\.684677848179767$/m);
+      assert.doesNotMatch(r.stdout, /^step 1:/m);
+      const svg = await Deno.readTextFile(file);
+      assert.ok(svg.startsWith("<svg"));
+      assert.ok(svg.trimEnd().endsWith("</svg>"));
+      // One line through the loss at all 100 steps and the final loss.
+      const points = /<polyline[^>]*points="([^"]*)"/.exec(svg)?.[1];
+      assert.equal(points?.trim().split(/\s+/).length, 101);
+    });
+  },
+});
