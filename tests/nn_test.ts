@@ -66,7 +66,8 @@ Deno.test("createRng is xoshiro128** seeded by splitmix32", () => {
 Deno.test("createRng: same seed same numbers, different seeds different numbers", () => {
   fc.assert(
     fc.property(
-      fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+      // Up to 2^53 − 2, so that seed + 1 is still a safe integer.
+      fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 2 }),
       (seed) => {
         const a = createRng(seed), b = createRng(seed), c = createRng(seed + 1);
         const xs = Array.from({ length: 8 }, () => a.uniform());
@@ -77,6 +78,17 @@ Deno.test("createRng: same seed same numbers, different seeds different numbers"
     ),
     { numRuns: 50 },
   );
+});
+
+// Found by fast-check (seed -704305957, path "12"): the largest safe seed
+// plus one is no longer a safe integer, and is refused rather than rounded.
+Deno.test("createRng takes the largest safe integer and refuses the next", () => {
+  const top = Number.MAX_SAFE_INTEGER;
+  assert.notDeepEqual(
+    createRng(top).uniform(),
+    createRng(top - 1).uniform(),
+  );
+  assert.throws(() => createRng(top + 1), RangeError);
 });
 
 Deno.test("uniform, normal and int have the right distributions", () => {
