@@ -9,6 +9,7 @@ import { matmul } from "./_kernels.ts";
 import { pairwiseSum } from "./_sum.ts";
 import {
   assertFiniteResult,
+  assertFunction,
   assertMatrix,
   assertNumber,
   dataOf,
@@ -328,6 +329,7 @@ export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
  * @throws {TypeError} When `m` is not a Matrix, `f` is not a function or
  * returns something other than a number.
  * @throws {RangeError} When `f` returns NaN or ±Infinity.
+ * @throws {unknown} Whatever `f` itself throws, unchanged.
  *
  * @example Squaring, the article's `** 2`
  * ```ts
@@ -342,11 +344,7 @@ export function map(
   f: (value: number, row: number, col: number) => number,
 ): Matrix {
   assertMatrix(m, "map(m, f)", "m");
-  if (typeof f !== "function") {
-    throw new TypeError(
-      `Expected f of map(m, f) to be a function, got ${describe(f)}`,
-    );
-  }
+  assertFunction(f, "map(m, f)", "f");
   const r = m.rows;
   const c = m.cols;
   const src = dataOf(m);
