@@ -649,3 +649,185 @@ Deno.test("fuzz: every export of mod.ts answers junk with a sane value or a clea
     "exports never called successfully, so their deep validation went unfuzzed",
   );
 });
+
+// ---------------------------------------------------------------------------
+// Regressions: each input below once slipped through. They are spelt out
+// because random junk finds them only by luck.
+
+const w = mod.matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
+const b = mod.matrix([[1.2], [3.4]]);
+const x = mod.matrix([[5], [2], [7]]);
+const d = mod.matrix([[1], [0]]);
+
+Deno.test("regression: a Proxy of a Matrix or an object made from Matrix.prototype is refused with a clear message", () => {
+  assert.throws(() => mod.add(new Proxy(w, {}), w), {
+    name: "TypeError",
+    message:
+      "Expected a of add(a, b) to be a Matrix, got an object that is not a real Matrix (a Proxy of one, or made from Matrix.prototype)",
+  });
+  assert.throws(() => mod.dot(w, Object.create(mod.Matrix.prototype)), {
+    name: "TypeError",
+    message:
+      /^Expected b of dot\(a, b\) to be a Matrix, got an object that is not a real Matrix/,
+  });
+  assert.throws(() => mod.sum([[1, 2]] as unknown as mod.Matrix), {
+    name: "TypeError",
+    message:
+      "Expected m of sum(m) to be a Matrix, got an array of length 1 (build one from nested arrays with matrix(rows))",
+  });
+});
+
+Deno.test("regression: a Matrix is frozen, so no property can shadow its shape", () => {
+  const m = mod.matrix([[1, 2]]);
+  assert.ok(Object.isFrozen(m));
+  assert.throws(
+    () => Object.defineProperty(m, "rows", { value: 99 }),
+    TypeError,
+  );
+  assert.equal(m.rows, 1);
+  assert.equal(mod.sum(m), 3);
+});
+
+Deno.test("regression: train reads each field of params, data and options once", () => {
+  let reads = 0;
+  const params = {
+    get w() {
+      reads++;
+      return reads === 1 ? w : mod.matrix([[1]]);
+    },
+    b,
+  };
+  const result = mod.train(params, { x, d }, { steps: 2 });
+  assert.equal(reads, 1);
+  assert.deepEqual(result.history.map((h) => h.loss), [
+    mod.train({ w, b }, { x, d }, { steps: 1 }).history[0].loss,
+    mod.train({ w, b }, { x, d }, { steps: 2 }).history[1].loss,
+  ]);
+  let optionReads = 0;
+  const options = {
+    get steps() {
+      optionReads++;
+      return optionReads === 1 ? 2 : -1;
+    },
+  };
+  assert.equal(mod.train({ w, b }, { x, d }, options).history.length, 2);
+  assert.equal(optionReads, 1);
+});
+
+Deno.test("regression: train refuses fractional counts, unknown options and non-objects", () => {
+  const fn = "train(params, data, options)";
+  assert.throws(() => mod.train({ w, b }, { x, d }, { steps: 1.5 }), {
+    name: "RangeError",
+    message:
+      `Expected options.steps of ${fn} to be a positive integer, got 1.5`,
+  });
+  assert.throws(() => mod.train({ w, b }, { x, d }, { steps: -1 }), {
+    name: "RangeError",
+    message: `Expected options.steps of ${fn} to be a positive integer, got -1`,
+  });
+  assert.throws(
+    () => mod.train({ w, b }, { x, d }, { step: 10 } as mod.TrainOptions),
+    {
+      name: "TypeError",
+      message:
+        `Unknown option "step" in options of ${fn}: expected learningRate, steps, logEvery or trainBias`,
+    },
+  );
+  assert.throws(() => mod.train({ w, b }, { x, d }, 5 as mod.TrainOptions), {
+    name: "TypeError",
+    message:
+      `Expected options of ${fn} to be an object such as { learningRate: … }, got 5`,
+  });
+  assert.throws(() => mod.train({ w, b }, { x, d }, { learningRate: 1 }), {
+    name: "RangeError",
+    message:
+      /^Training diverged at step \d+ in train\(params, data, options\): the loss became Infinity with learning rate 1; try a smaller learning rate, such as 0\.1$/,
+  });
+});
+
+Deno.test("regression: numericalGradient refuses a step lost to rounding, junk options and classes", () => {
+  const fn = "numericalGradient(f, at, options)";
+  const f = (m: mod.Matrix) => mod.sum(mod.mul(m, m));
+  assert.throws(
+    () => mod.numericalGradient(f, mod.matrix([[0.3]]), { epsilon: 1e-300 }),
+    {
+      name: "RangeError",
+      message:
+        `Cannot step entry 0 (0.3) by ±1e-300 in ${fn}: the step is lost to rounding; use a larger options.epsilon`,
+    },
+  );
+  assert.throws(
+    () => mod.numericalGradient(f, x, "fast" as mod.NumericalGradientOptions),
+    { name: "TypeError", message: /^Expected options of numericalGradient/ },
+  );
+  assert.throws(
+    () => mod.numericalGradient(f, x, { epsilon: "1" as unknown as number }),
+    {
+      name: "TypeError",
+      message:
+        `Expected options.epsilon of ${fn} to be a positive finite number, got the string "1"`,
+    },
+  );
+  assert.throws(
+    () => mod.numericalGradient(class {} as unknown as typeof f, x),
+    {
+      name: "TypeError",
+      message: `Expected f of ${fn} to be a function, got a class`,
+    },
+  );
+  // A gradient that overflows is refused, not returned as Infinity.
+  assert.throws(
+    () =>
+      mod.numericalGradient(
+        (m) => m.at(0, 0) > 0 ? 1e308 : -1e308,
+        mod.matrix([[0]]),
+      ),
+    {
+      name: "RangeError",
+      message:
+        /^Cannot compute numericalGradient\(f, at, options\): the gradient would hold Infinity/,
+    },
+  );
+});
+
+Deno.test("regression: a callback's own exception passes through unchanged", () => {
+  const mine = new Error("mine");
+  const thrower = () => {
+    throw mine;
+  };
+  assert.throws(() => mod.map(x, thrower), (e) => e === mine);
+  assert.throws(() => mod.numericalGradient(thrower, x), (e) => e === mine);
+  const hostile = new Proxy({}, {
+    get() {
+      throw mine;
+    },
+  });
+  assert.throws(
+    () => mod.train(hostile as mod.Perceptron, { x, d }),
+    (e) => e === mine,
+  );
+});
+
+Deno.test("regression: matrix, zeros and identity refuse sizes they cannot allocate", () => {
+  assert.throws(() => mod.matrix([new Array(2 ** 32 - 1)]), {
+    name: "RangeError",
+    message:
+      `Cannot build a 1x4294967295 matrix in matrix(rows): it would hold more than ${
+        2 ** 26
+      } entries`,
+  });
+  assert.throws(() => mod.zeros(2 ** 13, 2 ** 13 + 1), {
+    name: "RangeError",
+    message: /^Cannot build a 8192x8193 matrix in zeros\(rows, cols\)/,
+  });
+  assert.throws(() => mod.identity(8193), {
+    name: "RangeError",
+    message: "Expected n of identity(n) to be at most 8192, got 8193",
+  });
+  assert.throws(() => mod.zeros(2 ** 26 + 1, 1), {
+    name: "RangeError",
+    message: `Expected rows of zeros(rows, cols) to be at most ${
+      2 ** 26
+    }, got ${2 ** 26 + 1}`,
+  });
+});
