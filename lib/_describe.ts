@@ -35,3 +35,8 @@ export function describe(value: unknown): string {
     return "an unreadable value";
   }
 }
+
+/** "1 row", "3 rows": a count with its noun, for error messages. */
+export function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}

@@ -84,6 +84,7 @@ export class Matrix {
    * @param row Row index, from 0.
    * @param col Column index, from 0.
    * @returns The entry at (`row`, `col`).
+   * @throws {RangeError} When an index is not an integer within the shape.
    *
    * @example Usage
    * ```ts

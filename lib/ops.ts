@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
+import { count, describe } from "./_describe.ts";
 import { matmul } from "./_kernels.ts";
 import { pairwiseSum } from "./_sum.ts";
 import {
@@ -45,7 +45,9 @@ export function dot(a: Matrix, b: Matrix): Matrix {
     throw new RangeError(
       `Cannot multiply ${shapeText(a)} by ${
         shapeText(b)
-      } in dot(a, b): inner dimensions differ (a has ${a.cols} columns, b has ${b.rows} rows)`,
+      } in dot(a, b): inner dimensions differ (a has ${
+        count(a.cols, "column")
+      }, b has ${count(b.rows, "row")})`,
     );
   }
   const out = matmul(dataOf(a), dataOf(b), a.rows, a.cols, b.cols);
@@ -289,7 +291,7 @@ export function sum(m: Matrix): number {
  * @param axis `0` sums each column (giving 1 x c), `1` sums each row (giving
  * r x 1).
  * @returns The sums, as a row or a column.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or `axis` is not a number.
  * @throws {RangeError} When `axis` is neither 0 nor 1, or a sum overflows.
  *
  * @example Summing a batch's per-sample columns
@@ -305,7 +307,8 @@ export function sum(m: Matrix): number {
 export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
   assertMatrix(m, "sumAxis(m, axis)", "m");
   if (axis !== 0 && axis !== 1) {
-    throw new RangeError(
+    const ErrorType = typeof axis === "number" ? RangeError : TypeError;
+    throw new ErrorType(
       `Expected axis of sumAxis(m, axis) to be 0 or 1, got ${describe(axis)}`,
     );
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
+import { count, describe } from "./_describe.ts";
 import { dotFma } from "./_fma.ts";
 import { matmul } from "./_kernels.ts";
 import {
@@ -70,7 +70,7 @@ function checkInputs(w: Matrix, x: unknown, fn: string): asserts x is Matrix {
     throw new RangeError(
       `Cannot multiply w ${shapeText(w)} by x ${
         shapeText(x)
-      } in ${fn}: x must have ${w.cols} rows, one per column of w`,
+      } in ${fn}: x must have ${count(w.cols, "row")}, one per column of w`,
     );
   }
 }
