@@ -321,37 +321,36 @@ export const plausible: Record<string, unknown[]> = {
   boolean: [true, false],
 };
 
+// Parameter names, lower-cased, and the kinds of value they suggest. Teach it
+// the names a new export uses if the fuzz test reports that it found no
+// succeeding call.
+const NAME_KINDS: [RegExp, string[]][] = [
+  [
+    /^(params|parameters|weights|model|net|network|layers?|perceptron|state|optimizer|tape|graph|variables?|node|tensor)$/,
+    ["params"],
+  ],
+  [/^(data|samples|batch|dataset|train|test)$/, ["samples"]],
+  [/^(options|opts|config|settings)$/, ["options"]],
+  [/^(f|fn|func|callback|activation|loss|g)$/, ["function", "string"]],
+  [/^rows$/, ["array", "number"]],
+  [/^(sizes|shape|values|entries|arrays?)$/, ["array"]],
+  [
+    /^(n|cols|size|count|seed|axis|k|steps|epochs|i|j|row|col|index|dim|units|inputs|outputs|width|height|batchsize|rate|lr|learningrate|alpha|beta|momentum|epsilon|p|q|digits|precision)$/,
+    ["number"],
+  ],
+  [/^(name|kind|type)$/, ["string"]],
+  [
+    /^(a|b|m|u|d|x|y|z|t|v|at|value|input|inputs|target|targets|labels?|logits|predictions?|yhat|outputs?|matrix|w|grad|gradient|upstream)$/,
+    ["matrix"],
+  ],
+];
+
 /** Kinds suggested by a parameter's name, most likely first. */
 export function kindsFor(name: string): string[] {
   const n = name.toLowerCase();
-  if (
-    /^(params|parameters|weights|model|net|network|layers?|perceptron)$/.test(n)
-  ) {
-    return ["params"];
-  }
-  if (/^(data|samples|batch|dataset|train|test)$/.test(n)) return ["samples"];
-  if (/^(options|opts|config|settings)$/.test(n)) return ["options"];
-  if (/^(f|fn|func|callback|activation|loss|g)$/.test(n)) {
-    return ["function", "string"];
-  }
-  if (/^(rows|sizes|shape|values|entries|arrays?)$/.test(n)) {
-    return n === "rows" ? ["array", "number"] : ["array"];
-  }
-  if (
-    /^(n|cols|size|count|seed|axis|k|steps|epochs|i|j|row|col|index|dim)$/.test(
-      n,
-    )
-  ) {
-    return ["number"];
-  }
-  if (/^(name|kind|type)$/.test(n)) return ["string"];
-  if (
-    /^(a|b|m|u|d|x|y|z|t|at|input|inputs|target|targets|matrix|w|grad|gradient)$/
-      .test(n)
-  ) {
-    return ["matrix"];
-  }
-  return [];
+  return [
+    ...new Set(NAME_KINDS.filter(([re]) => re.test(n)).flatMap(([, k]) => k)),
+  ];
 }
 
 /** The parameter names of a function or class constructor, from its source. */

@@ -43,9 +43,14 @@ import {
 
 const SEED = 20261128;
 /** fast-check runs per export; each run is one call. */
-const RUNS = 2000;
-/** Plausible argument lists tried per export and round to find valid calls. */
-const DISCOVERY_TRIES = 150;
+const RUNS = 3000;
+/**
+ * Plausible argument lists tried per export and round to find valid calls:
+ * first guided by parameter names, then every pairing of kinds for the first
+ * two positions.
+ */
+const GUIDED_TRIES = 150;
+const SYSTEMATIC_TRIES = 250;
 
 /** Targets that refuse every call by design: `new Matrix` wants a private token. */
 const NEVER_SUCCEEDS = new Set(["new Matrix"]);
@@ -204,6 +209,14 @@ function check(
           `${where} let an engine error escape: ${e.name}: ${e.message}\n${e.stack}`,
       });
     }
+    if (
+      !/^[A-Z]/.test(e.message) || /\[object |function \(|=>/.test(e.message)
+    ) {
+      throw new assert.AssertionError({
+        message:
+          `${where} threw a message that is not a sentence written for people: ${e.message}`,
+      });
+    }
     if (!e.message.includes(`${t.name}(`)) {
       throw new assert.AssertionError({
         message:
@@ -254,12 +267,19 @@ function discover(t: Target, round: number): void {
   );
   const everything = allPlausible();
   const arity = t.kinds.length;
-  for (let n = 0; n < DISCOVERY_TRIES && list.length < 8; n++) {
+  const kindNames = Object.keys(plausible);
+  for (let n = 0; n < GUIDED_TRIES + SYSTEMATIC_TRIES && list.length < 8; n++) {
     const length = n % 3 === 2 ? Math.max(0, arity - 1) : arity;
     const args: unknown[] = [];
+    const s = n - GUIDED_TRIES;
     for (let i = 0; i < length; i++) {
-      const kinds = t.kinds[i];
-      const pool = kinds.length > 0 && rand() < 0.8
+      let kinds = t.kinds[i];
+      if (s >= 0 && i < 2) {
+        kinds = [
+          kindNames[Math.floor(s / kindNames.length ** i) % kindNames.length],
+        ];
+      }
+      const pool = kinds.length > 0 && (s >= 0 || rand() < 0.8)
         ? kinds.flatMap((k) => plausible[k] ?? [])
         : everything;
       args.push(pick(rand, pool.length > 0 ? pool : everything));
@@ -610,7 +630,7 @@ Deno.test("fuzz: every export of mod.ts answers junk with a sane value or a clea
   const results = [...found.values()].flat().map((e) => e.result)
     .filter((r) => typeof r === "object" && r !== null);
   const extra = results.slice(0, 40);
-  for (const kind of ["params", "samples", "matrix", "options"]) {
+  for (const kind of ["params", "samples", "matrix", "options", "function"]) {
     plausible[kind] = [...plausible[kind], ...extra];
   }
   for (const t of targets) discover(t, 2);
@@ -619,8 +639,14 @@ Deno.test("fuzz: every export of mod.ts answers junk with a sane value or a clea
   const returned = resultFunctionTargets();
   for (const t of [...methods, ...returned]) discover(t, 1);
 
-  for (const t of targets) fuzz(t, RUNS);
-  for (const t of [...methods, ...returned]) fuzz(t, Math.ceil(RUNS / 3));
+  // Elapsed times are printed to help tune RUNS, never asserted.
+  const elapsed: [string, number][] = [];
+  for (const t of [...targets, ...methods, ...returned]) {
+    const start = performance.now();
+    fuzz(t, targets.includes(t) ? RUNS : Math.ceil(RUNS / 3));
+    elapsed.push([t.label, performance.now() - start]);
+  }
+  elapsed.sort((a, b) => b[1] - a[1]);
 
   const unreached = [...targets, ...methods, ...returned]
     .filter((t) => !NEVER_SUCCEEDS.has(t.label))
@@ -629,6 +655,13 @@ Deno.test("fuzz: every export of mod.ts answers junk with a sane value or a clea
   console.log(
     `fuzz: ${targets.length} exports of mod.ts (${methods.length} methods, ${returned.length} functions of results), ` +
       `${junkCalls} junk calls and ${plausibleCalls} plausible calls, seed ${SEED}`,
+  );
+  console.log(
+    `fuzz: slowest ${
+      elapsed.slice(0, 3).map(([l, ms]) => `${l} ${Math.round(ms)} ms`).join(
+        ", ",
+      )
+    }`,
   );
   if (unreached.length > 0) {
     console.log(
