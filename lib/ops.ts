@@ -9,11 +9,11 @@ import { matmul } from "./_kernels.ts";
 import { pairwiseSum } from "./_sum.ts";
 import {
   assertFiniteResult,
-  assertFunction,
   assertMatrix,
   assertNumber,
   dataOf,
   fromData,
+  isClass,
   type Matrix,
   shapeText,
 } from "./_matrix.ts";
@@ -347,7 +347,11 @@ export function map(
   f: (value: number, row: number, col: number) => number,
 ): Matrix {
   assertMatrix(m, "map(m, f)", "m");
-  assertFunction(f, "map(m, f)", "f");
+  if (typeof f !== "function" || isClass(f)) {
+    throw new TypeError(
+      `Expected f of map(m, f) to be a function, got ${describe(f)}`,
+    );
+  }
   const r = m.rows;
   const c = m.cols;
   const src = dataOf(m);

@@ -329,7 +329,7 @@ function divergence(
   fn: string,
 ): RangeError {
   return new RangeError(
-    `Training diverged at step ${step} in ${fn}: the loss became ${loss} with learning rate ${learningRate}; try a smaller learning rate, such as ${
+    `Training diverged at step ${step}: the loss became ${loss} with learning rate ${learningRate} in ${fn}; try a smaller learning rate, such as ${
       learningRate / 10
     }`,
   );

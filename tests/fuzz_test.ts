@@ -774,7 +774,7 @@ Deno.test("regression: train refuses fractional counts, unknown options and non-
   assert.throws(() => mod.train({ w, b }, { x, d }, { learningRate: 1 }), {
     name: "RangeError",
     message:
-      /^Training diverged at step \d+ in train\(params, data, options\): the loss became Infinity with learning rate 1; try a smaller learning rate, such as 0\.1$/,
+      /^Training diverged at step \d+: the loss became Infinity with learning rate 1 in train\(params, data, options\); try a smaller learning rate, such as 0\.1$/,
   });
 });
 
