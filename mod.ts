@@ -99,3 +99,49 @@ export {
   numericalGradient,
   type NumericalGradientOptions,
 } from "./lib/numerical_gradient.ts";
+export {
+  grad,
+  type Params,
+  type ValueAndGrad,
+  valueAndGrad,
+} from "./lib/autodiff.ts";
+export {
+  exp,
+  log,
+  mean,
+  relu,
+  sigmoid,
+  softmax,
+  tanh,
+} from "./lib/activations.ts";
+export { accuracy, mse, softmaxCrossEntropy } from "./lib/losses.ts";
+export { createRng, type Rng, shuffle } from "./lib/random.ts";
+export {
+  type Activation,
+  type Dense,
+  dense,
+  evaluate,
+  type Evaluation,
+  type LossName,
+  type Mlp,
+  mlp,
+  type MlpOptions,
+  mlpValueAndGrad,
+  predict,
+} from "./lib/nn.ts";
+export {
+  adam,
+  type AdamOptions,
+  momentum,
+  type MomentumOptions,
+  type Optimizer,
+  type OptimizerState,
+  type OptimizerStep,
+  sgd,
+} from "./lib/optimizers.ts";
+export {
+  type EpochRecord,
+  fit,
+  type FitOptions,
+  type FitResult,
+} from "./lib/fit.ts";

@@ -5,6 +5,7 @@
  */
 import { pairwiseSum } from "./_sum.ts";
 import { assertMatrix, dataOf, type Matrix, shapeText } from "./_matrix.ts";
+import { activeTape } from "./_tape.ts";
 
 /**
  * The sum of squared errors Σ(u − d)², the article's
@@ -51,5 +52,6 @@ export function squaredError(u: Matrix, d: Matrix): number {
       } matrices: the loss overflows to ${loss}`,
     );
   }
+  if (activeTape !== null) activeTape.record("squaredError", [u, d], loss);
   return loss;
 }

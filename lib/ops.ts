@@ -17,6 +17,7 @@ import {
   type Matrix,
   shapeText,
 } from "./_matrix.ts";
+import { activeTape } from "./_tape.ts";
 
 /**
  * Multiplies two matrices, as numpy's `a.dot(b)`.
@@ -52,7 +53,9 @@ export function dot(a: Matrix, b: Matrix): Matrix {
   }
   const out = matmul(dataOf(a), dataOf(b), a.rows, a.cols, b.cols);
   assertFiniteResult(out, `dot(a, b) of ${shapeText(a)} by ${shapeText(b)}`);
-  return fromData(a.rows, b.cols, out);
+  const result = fromData(a.rows, b.cols, out);
+  if (activeTape !== null) activeTape.record("dot", [a, b], result);
+  return result;
 }
 
 /** The broadcast length of one axis, or -1 when the axes don't broadcast. */
@@ -98,7 +101,9 @@ function elementwise(
     }
   }
   assertFiniteResult(out, fn);
-  return fromData(rows, cols, out);
+  const result = fromData(rows, cols, out);
+  if (activeTape !== null) activeTape.record(verb, [a, b], result);
+  return result;
 }
 
 /**
@@ -222,7 +227,9 @@ export function scale(m: Matrix, k: number): Matrix {
   const out = new Float64Array(src.length);
   for (let i = 0; i < out.length; i++) out[i] = src[i] * k;
   assertFiniteResult(out, `scale(m, k) by ${k}`);
-  return fromData(m.rows, m.cols, out);
+  const result = fromData(m.rows, m.cols, out);
+  if (activeTape !== null) activeTape.record("scale", [m], result, k);
+  return result;
 }
 
 /**
@@ -249,7 +256,9 @@ export function transpose(m: Matrix): Matrix {
   for (let i = 0; i < r; i++) {
     for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j];
   }
-  return fromData(c, r, out);
+  const result = fromData(c, r, out);
+  if (activeTape !== null) activeTape.record("transpose", [m], result);
+  return result;
 }
 
 /**
@@ -280,6 +289,7 @@ export function sum(m: Matrix): number {
       } Matrix: the sum overflows to ${total}`,
     );
   }
+  if (activeTape !== null) activeTape.record("sum", [m], total);
   return total;
 }
 
@@ -316,11 +326,19 @@ export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
   const c = m.cols;
   const src = dataOf(m);
   const out = new Float64Array(axis === 0 ? c : r);
-  for (let i = 0; i < r; i++) {
-    for (let j = 0; j < c; j++) out[axis === 0 ? j : i] += src[i * c + j];
+  if (axis === 0) {
+    // numpy adds the rows one after another into the result.
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < c; j++) out[j] += src[i * c + j];
+    }
+  } else {
+    // numpy sums each contiguous row pairwise, as sum(m) does.
+    for (let i = 0; i < r; i++) out[i] = pairwiseSum(src, i * c, c);
   }
   assertFiniteResult(out, "sumAxis(m, axis)");
-  return axis === 0 ? fromData(1, c, out) : fromData(r, 1, out);
+  const result = axis === 0 ? fromData(1, c, out) : fromData(r, 1, out);
+  if (activeTape !== null) activeTape.record("sumAxis", [m], result, axis);
+  return result;
 }
 
 /**
@@ -350,6 +368,11 @@ export function map(
   if (typeof f !== "function" || isClass(f)) {
     throw new TypeError(
       `Expected f of map(m, f) to be a function, got ${describe(f)}`,
+    );
+  }
+  if (activeTape !== null && activeTape.tracks(m)) {
+    throw new TypeError(
+      "Cannot differentiate through map(m, f): grad cannot see inside f; build the function from differentiable ops instead (mul, exp, log, tanh, sigmoid, relu, ...)",
     );
   }
   const r = m.rows;

@@ -17,6 +17,8 @@ import {
   shapeText,
 } from "./_matrix.ts";
 import { pairwiseSum } from "./_sum.ts";
+import { activeTape } from "./_tape.ts";
+import { add, dot } from "./ops.ts";
 
 /** The perceptron's parameters: weights `w` (r x k) and bias `b` (r x 1). */
 export interface Perceptron {
@@ -137,6 +139,8 @@ export function forward(params: Perceptron, x: Matrix): Matrix {
   const fn = "forward(params, x)";
   const { w, b } = checkParams(params, fn);
   checkInputs(w, x, fn);
+  // Inside grad(), build u from the traced ops so that it can be differentiated.
+  if (activeTape !== null) return add(dot(w, x), b);
   const u = affine(dataOf(w), dataOf(b), dataOf(x), w.rows, w.cols, x.cols);
   assertFiniteResult(u, fn);
   return fromData(w.rows, x.cols, u);

@@ -1,0 +1,597 @@
+/**
+ * `deno task compare`: runs the same work in this toolkit, ml-matrix,
+ * TensorFlow.js (wasm and cpu backends) and, when python3 has numpy, numpy,
+ * and prints a markdown table of times and ratios for every target of the
+ * performance issue. docs/benchmarks.md records its latest output.
+ *
+ * Flags: `--quick` (fewer repetitions, for a smoke run), `--no-numpy`,
+ * `--runs N` (process launches per whole-process timing, default 7).
+ *
+ * Timings are the best of several runs: the machine is shared and noisy, and
+ * the best run is the one least disturbed.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { Matrix as MlMatrix } from "ml-matrix";
+import * as toolkit from "../mod.ts";
+import { dot, matrix, train } from "../mod.ts";
+import { matmulExact } from "../lib/_kernels.ts";
+import { matmulPacked } from "../lib/_kernels_packed.ts";
+import { matmulWasm, wasmAvailable } from "../lib/_kernels_wasm.ts";
+import {
+  makeSpiral,
+  SPIRAL,
+  type SpiralData,
+  toolkitSpiralEpoch,
+} from "./_spiral.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+const args = parseArgs({
+  args: Deno.args,
+  options: {
+    quick: { type: "boolean", default: false },
+    "no-numpy": { type: "boolean", default: false },
+    runs: { type: "string", default: "7" },
+  },
+  strict: true,
+});
+const QUICK = args.values.quick;
+const RUNS = Number(args.values.runs);
+if (!Number.isSafeInteger(RUNS) || RUNS < 1) {
+  console.error(
+    `Expected --runs to be a positive integer, got ${args.values.runs}`,
+  );
+  Deno.exit(2);
+}
+
+// ---------------------------------------------------------------- timing --
+
+/** Best seconds per call of `f`, over `rounds` rounds of at least `ms` each. */
+function best(f: () => unknown, ms = QUICK ? 60 : 300, rounds = 5): number {
+  f();
+  let min = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    let reps = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < ms / rounds || reps === 0) {
+      f();
+      reps++;
+      now = performance.now();
+    }
+    min = Math.min(min, (now - start) / reps);
+  }
+  return min / 1000;
+}
+
+async function bestAsync(
+  f: () => Promise<unknown>,
+  rounds: number,
+): Promise<number> {
+  await f();
+  let min = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
+    await f();
+    min = Math.min(min, performance.now() - start);
+  }
+  return min / 1000;
+}
+
+function fmtTime(seconds: number): string {
+  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
+  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(1)} µs`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(2)} ms`;
+  return `${seconds.toFixed(2)} s`;
+}
+
+function fmtRatio(x: number): string {
+  return x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`;
+}
+
+/** A speed-up (reference time ÷ ours), worded for either side of 1. */
+function speedup(x: number): string {
+  return x >= 1 ? `${fmtRatio(x)} faster` : `${fmtRatio(x)} (slower)`;
+}
+
+// ----------------------------------------------------------------- numpy --
+
+/** The environment numpy runs in: one thread, OpenBLAS's own kernel choice. */
+function numpyEnv(): Record<string, string> {
+  const env = Deno.env.toObject();
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  env.OPENBLAS_NUM_THREADS = "1";
+  env.OMP_NUM_THREADS = "1";
+  return env;
+}
+
+async function run(
+  cmd: string,
+  cmdArgs: string[],
+  env?: Record<string, string>,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  try {
+    const out = await new Deno.Command(cmd, {
+      args: cmdArgs,
+      cwd: ROOT,
+      env,
+      clearEnv: env !== undefined,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return {
+      ok: out.success,
+      stdout: dec.decode(out.stdout),
+      stderr: dec.decode(out.stderr),
+    };
+  } catch (error) {
+    return { ok: false, stdout: "", stderr: String(error) };
+  }
+}
+
+async function numpy(mode: string[]): Promise<Record<string, unknown> | null> {
+  const out = await run(
+    "python3",
+    ["bench/compare_numpy.py", ...mode],
+    numpyEnv(),
+  );
+  if (!out.ok) {
+    console.error(`numpy ${mode.join(" ")} failed: ${out.stderr.trim()}`);
+    return null;
+  }
+  return JSON.parse(out.stdout);
+}
+
+const HAVE_NUMPY = !args.values["no-numpy"] &&
+  (await run("python3", ["-c", "import numpy"])).ok;
+
+/** Wall time of a whole process, best of RUNS launches after one warm-up. */
+async function processTime(
+  cmd: string,
+  cmdArgs: string[],
+  env?: Record<string, string>,
+): Promise<number | null> {
+  let min = Infinity;
+  for (let r = 0; r <= RUNS; r++) {
+    const start = performance.now();
+    const out = await run(cmd, cmdArgs, env);
+    const ms = performance.now() - start;
+    if (!out.ok) {
+      console.error(`${cmd} ${cmdArgs.join(" ")} failed: ${out.stderr.trim()}`);
+      return null;
+    }
+    if (r > 0) min = Math.min(min, ms);
+  }
+  return min / 1000;
+}
+
+// ------------------------------------------------------------ the machine --
+
+async function machine(): Promise<string[]> {
+  const lines: string[] = [];
+  const cpu = await run("lscpu", []);
+  const model = cpu.stdout.split("\n").find((l) => l.startsWith("Model name"));
+  const cores = cpu.stdout.split("\n").find((l) => /^CPU\(s\):/.test(l));
+  lines.push(
+    `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+  );
+  lines.push(
+    `- CPU: ${model?.split(":")[1]?.trim() ?? "unknown"}, ${
+      cores?.split(":")[1]?.trim() ?? "?"
+    } cores (lscpu)`,
+  );
+  lines.push(
+    `- Deno ${Deno.version.deno}, V8 ${Deno.version.v8}; WebAssembly kernel ${
+      wasmAvailable() ? "in use" : "UNAVAILABLE (TypeScript fallback)"
+    }`,
+  );
+  if (HAVE_NUMPY) {
+    const info = await numpy(["info"]);
+    if (info) {
+      lines.push(
+        `- numpy ${info.numpy}, BLAS ${info.blas ?? "?"}, kernel ${
+          info.core ?? "?"
+        }, ${
+          info.threads ?? "?"
+        } thread(s) (OPENBLAS_NUM_THREADS=1; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)`,
+      );
+    }
+  } else {
+    lines.push("- numpy: not run (python3 cannot import numpy, or --no-numpy)");
+  }
+  return lines;
+}
+
+// -------------------------------------------------------------- targets --
+
+interface Row {
+  target: string;
+  ours: string;
+  reference: string;
+  ratio: string;
+  goal: string;
+  met: string;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function verdict(ok: boolean | null): string {
+  return ok === null ? "—" : ok ? "yes" : "**no**";
+}
+
+// 1. The article's training loop, 200,000 steps.
+async function trainTarget(): Promise<void> {
+  const steps = QUICK ? 20_000 : 200_000;
+  const w = matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
+  const x = matrix([[5], [2], [7]]);
+  const b = matrix([[1.2], [3.4]]);
+  const d = matrix([[1], [0]]);
+  const options = { learningRate: 0.0001, steps, logEvery: 10 };
+  const ours = best(
+    () => train({ w, b }, { x, d }, options),
+    QUICK ? 200 : 3000,
+  );
+  const oursRate = steps / ours;
+  let ref = "numpy not run";
+  let ratio = "—";
+  let met: boolean | null = null;
+  if (HAVE_NUMPY) {
+    const np = await numpy(["train", String(steps), QUICK ? "1" : "3"]);
+    if (np) {
+      const npRate = steps / (np.seconds as number);
+      ref = `numpy ${(npRate / 1e3).toFixed(0)} k steps/s`;
+      ratio = fmtRatio(oursRate / npRate);
+      met = oursRate / npRate >= 20;
+    }
+  }
+  rows.push({
+    target: `article training, 2×3 weights, public \`train\`, ${
+      steps.toLocaleString("en")
+    } steps`,
+    ours: `${(oursRate / 1e6).toFixed(2)} M steps/s`,
+    reference: ref,
+    ratio,
+    goal: "≥ 20× numpy",
+    met: verdict(met),
+  });
+}
+
+function randomData(len: number, seed: number): Float64Array {
+  const out = new Float64Array(len);
+  let s = seed >>> 0;
+  for (let i = 0; i < len; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+function randomMatrix(n: number, seed: number): toolkit.Matrix {
+  const data = randomData(n * n, seed);
+  const rowsArr: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    rowsArr.push(Array.from(data.subarray(i * n, (i + 1) * n)));
+  }
+  return matrix(rowsArr);
+}
+
+function mlMatrix(n: number, seed: number): MlMatrix {
+  const data = randomData(n * n, seed);
+  const rowsArr: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    rowsArr.push(Array.from(data.subarray(i * n, (i + 1) * n)));
+  }
+  return new MlMatrix(rowsArr);
+}
+
+const gflops = (n: number, seconds: number): string =>
+  `${(2 * n ** 3 / seconds / 1e9).toFixed(1)} GFLOP/s`;
+
+const dotTable: string[] = [];
+
+// 2 and 3. dot at n = 256 against ml-matrix and numpy; plus a size sweep.
+async function dotTargets(): Promise<void> {
+  const sizes = QUICK ? [8, 64, 256] : [4, 8, 16, 32, 64, 128, 256, 512];
+  dotTable.push(
+    "| n | toolkit `dot` | ml-matrix `mmul` | numpy (1 thread) | toolkit / ml-matrix | toolkit / numpy |",
+    "|---:|---:|---:|---:|---:|---:|",
+  );
+  let at256: { ours: number; ml: number; np: number | null } | null = null;
+  for (const n of sizes) {
+    const a = randomMatrix(n, 1), b = randomMatrix(n, 2);
+    const ma = mlMatrix(n, 1), mb = mlMatrix(n, 2);
+    const ours = best(() => dot(a, b));
+    const ml = best(() => ma.mmul(mb), n >= 256 && !QUICK ? 1500 : undefined);
+    let np: number | null = null;
+    if (HAVE_NUMPY) {
+      const out = await numpy(["dot", String(n), QUICK ? "0.3" : "1"]);
+      np = out ? out.seconds as number : null;
+    }
+    dotTable.push(
+      `| ${n} | ${fmtTime(ours)} (${gflops(n, ours)}) | ${fmtTime(ml)} (${
+        gflops(n, ml)
+      }) | ${np === null ? "—" : `${fmtTime(np)} (${gflops(n, np)})`} | ${
+        fmtRatio(ml / ours)
+      } | ${np === null ? "—" : fmtRatio(np / ours)} |`,
+    );
+    if (n === 256) at256 = { ours, ml, np };
+  }
+  if (at256 === null) return;
+  const { ours, ml, np } = at256;
+  rows.push({
+    target: "float64 `dot`, n = 256",
+    ours: `${fmtTime(ours)} (${gflops(256, ours)})`,
+    reference: `ml-matrix ${fmtTime(ml)} (${gflops(256, ml)})`,
+    ratio: speedup(ml / ours),
+    goal: "≥ 5× ml-matrix",
+    met: verdict(ml / ours >= 5),
+  });
+  rows.push({
+    target: "float64 `dot`, n = 256",
+    ours: `${fmtTime(ours)} (${gflops(256, ours)})`,
+    reference: np === null
+      ? "numpy not run"
+      : `numpy ${fmtTime(np)} (${gflops(256, np)})`,
+    ratio: np === null ? "—" : `${fmtRatio(np / ours)} numpy's speed`,
+    goal: "≥ 0.25× numpy (stretch 0.3×)",
+    met: verdict(np === null ? null : np / ours >= 0.25),
+  });
+}
+
+// Where the exact path and the WebAssembly path cross (lib/_kernels.ts).
+const crossTable: string[] = [];
+function crossover(): void {
+  crossTable.push(
+    "| m×k×n | multiply-adds | exact TS (`dotFma`) | WebAssembly | packed TS |",
+    "|---|---:|---:|---:|---:|",
+  );
+  const shapes = QUICK ? [[2, 3, 1], [4, 4, 4], [8, 8, 8]] : [
+    [2, 3, 1],
+    [3, 3, 3],
+    [4, 4, 4],
+    [2, 8, 8],
+    [5, 5, 5],
+    [6, 6, 6],
+    [8, 8, 8],
+    [
+      16,
+      16,
+      16,
+    ],
+    [32, 2, 100],
+    [32, 100, 3],
+  ];
+  for (const [m, k, n] of shapes) {
+    const a = randomData(m * k, 3), b = randomData(k * n, 4);
+    const ms = QUICK ? 30 : 150;
+    const ex = best(() => matmulExact(a, b, m, k, n), ms);
+    const wa = best(() => matmulWasm(a, b, m, k, n), ms);
+    const pk = best(() => matmulPacked(a, b, m, k, n), ms);
+    crossTable.push(
+      `| ${m}×${k}×${n} | ${m * k * n} | ${fmtTime(ex)} | ${fmtTime(wa)} | ${
+        fmtTime(pk)
+      } |`,
+    );
+  }
+}
+
+// 4. The article's script as a whole process.
+async function processTarget(): Promise<void> {
+  let script = "scripts/train.ts";
+  try {
+    await Deno.stat(new URL(script, ROOT));
+  } catch {
+    script = "bench/_article_train.ts";
+    notes.push(
+      "`scripts/train.ts` does not exist on this branch yet: the whole-process row times `bench/_article_train.ts`, a temporary script that prints the same lines with this toolkit (sections 1, 3 and 4). Re-run once scripts/train.ts has landed.",
+    );
+  }
+  const ours = await processTime(Deno.execPath(), ["run", script]);
+  let ref = "numpy not run", ratio = "—";
+  let met: boolean | null = null;
+  if (HAVE_NUMPY && ours !== null) {
+    const py = await processTime("python3", ["bench/article.py"], numpyEnv());
+    if (py !== null) {
+      ref = `\`python3 bench/article.py\` ${fmtTime(py)}`;
+      ratio = `${fmtRatio(ours / py)} the time`;
+      met = ours / py <= 0.5;
+    }
+  }
+  rows.push({
+    target: `whole process: \`deno run ${script}\``,
+    ours: ours === null ? "failed" : fmtTime(ours),
+    reference: ref,
+    ratio,
+    goal: "≤ 0.5× python's wall time",
+    met: verdict(met),
+  });
+}
+
+// 5. One epoch of the spiral MLP against TensorFlow.js.
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const { log, warn, info } = console;
+  console.log = console.warn = console.info = () => {};
+  try {
+    return await f();
+  } finally {
+    Object.assign(console, { log, warn, info });
+  }
+}
+
+async function tfjsEpoch(
+  backend: "wasm" | "cpu",
+  data: SpiralData,
+  rounds: number,
+): Promise<number | null> {
+  // Loaded here, not at the top, so their console chatter can be muted.
+  const tf = await quietly(async () => {
+    const tf = await import("@tensorflow/tfjs-core");
+    await import("@tensorflow/tfjs-backend-cpu");
+    await import("@tensorflow/tfjs-backend-wasm");
+    return tf;
+  });
+  const ok = await quietly(() => tf.setBackend(backend));
+  if (!ok) {
+    notes.push(`TensorFlow.js ${backend} backend failed to start.`);
+    return null;
+  }
+  await tf.ready();
+  // The cpu backend greets Node.js users on its first tensor: mute it.
+  const warn = console.warn;
+  console.warn = () => {};
+  tf.tidy(() => tf.scalar(0));
+  console.warn = warn;
+  const { inputs, hidden, classes } = SPIRAL;
+  // The same initial weights and batches as the toolkit's side, in float32
+  // (TensorFlow.js has no float64) and samples as rows.
+  const w1 = tf.variable(tf.tensor2d(data.w1T, [inputs, hidden]));
+  const b1 = tf.variable(tf.zeros([hidden]));
+  const w2 = tf.variable(tf.tensor2d(data.w2T, [hidden, classes]));
+  const b2 = tf.variable(tf.zeros([classes]));
+  const batches = data.batches.map(({ xRows, yRows, size }) => ({
+    x: tf.tensor2d(xRows, [size, inputs]),
+    y: tf.tensor2d(yRows, [size, classes]),
+    size: tf.scalar(size),
+  }));
+  // Explicit backpropagation with tfjs-core ops: tfjs-core alone ships no
+  // gradient functions (they come with the full @tensorflow/tfjs), and this
+  // skips autodiff's bookkeeping, which can only favour TensorFlow.js.
+  const lr = tf.scalar(SPIRAL.learningRate);
+  let last = 0;
+  const epoch = (): Promise<void> => {
+    for (const { x, y, size } of batches) {
+      const loss = tf.tidy(() => {
+        const h = tf.relu(tf.add(tf.matMul(x, w1), b1)); // B x 100
+        const logits = tf.add(tf.matMul(h, w2), b2); // B x 3
+        const p = tf.softmax(logits);
+        const loss = tf.div(
+          tf.neg(tf.sum(tf.mul(y, tf.log(p)))),
+          size,
+        );
+        const dz = tf.div(tf.sub(p, y), size);
+        const gw2 = tf.matMul(h, dz, true, false);
+        const gb2 = tf.sum(dz, 0);
+        const dh = tf.mul(tf.matMul(dz, w2, false, true), tf.step(h));
+        const gw1 = tf.matMul(x, dh, true, false);
+        const gb1 = tf.sum(dh, 0);
+        w1.assign(tf.sub(w1, tf.mul(gw1, lr)));
+        b1.assign(tf.sub(b1, tf.mul(gb1, lr)));
+        w2.assign(tf.sub(w2, tf.mul(gw2, lr)));
+        b2.assign(tf.sub(b2, tf.mul(gb2, lr)));
+        return loss;
+      });
+      last = loss.dataSync()[0];
+      loss.dispose();
+    }
+    return Promise.resolve();
+  };
+  const seconds = await bestAsync(epoch, rounds);
+  if (!Number.isFinite(last)) {
+    notes.push(`TensorFlow.js ${backend}: loss ${last}`);
+  }
+  for (const v of [w1, b1, w2, b2]) v.dispose();
+  for (const { x, y, size } of batches) tf.dispose([x, y, size]);
+  lr.dispose();
+  return seconds;
+}
+
+async function spiralTarget(): Promise<void> {
+  const data = makeSpiral();
+  const rounds = QUICK ? 5 : 30;
+  // TODO(MLP): once the toolkit's MLP lands (mlp, fit, sgd in mod.ts), this
+  // times `fit(model, { x, d }, { epochs: 1, batchSize: 32, optimizer:
+  // sgd(0.1) })` instead of the stand-in composed from public ops.
+  const lib = toolkit as unknown as Record<string, unknown>;
+  const hasMlp = typeof lib.mlp === "function" &&
+    typeof lib.fit === "function" &&
+    typeof lib.sgd === "function";
+  let ours: number;
+  let label: string;
+  if (hasMlp) {
+    const { mlp, fit, sgd } = lib as unknown as MlpApi;
+    const model = mlp([SPIRAL.inputs, SPIRAL.hidden, SPIRAL.classes], 1);
+    const samples = { x: data.x, d: data.d };
+    const optimizer = sgd(SPIRAL.learningRate);
+    ours = best(
+      () =>
+        fit(model, samples, {
+          epochs: 1,
+          batchSize: SPIRAL.batchSize,
+          optimizer,
+        }),
+      QUICK ? 100 : 1000,
+    );
+    label = "toolkit `fit`, 1 epoch";
+  } else {
+    ours = best(() => toolkitSpiralEpoch(data), QUICK ? 100 : 1000);
+    label = "toolkit public ops (stand-in until the MLP lands)";
+    notes.push(
+      "The spiral rows time a stand-in: one epoch written with the toolkit's public immutable ops (`dot`, `add`, `map`, `transpose`, `sumAxis`, ...) in bench/_spiral.ts. TODO: switch to the toolkit's MLP (`fit`) when it lands; compare.ts picks it up by itself when `mod.ts` exports `mlp`, `fit` and `sgd`.",
+    );
+  }
+  for (const backend of ["wasm", "cpu"] as const) {
+    const tfjs = await tfjsEpoch(backend, data, rounds);
+    rows.push({
+      target:
+        `spiral MLP epoch (${SPIRAL.classes}×${SPIRAL.pointsPerClass} points, ${SPIRAL.inputs}→${SPIRAL.hidden} ReLU→${SPIRAL.classes} softmax, SGD, batch ${SPIRAL.batchSize})`,
+      ours: `${fmtTime(ours)} (${label})`,
+      reference: tfjs === null ? "failed" : `tfjs-${backend} ${fmtTime(tfjs)}`,
+      ratio: tfjs === null ? "—" : speedup(tfjs / ours),
+      goal: `faster than tfjs-${backend}`,
+      met: verdict(tfjs === null ? null : tfjs / ours > 1),
+    });
+  }
+}
+
+interface MlpApi {
+  mlp(sizes: number[], seed: number): unknown;
+  sgd(learningRate: number): unknown;
+  fit(
+    model: unknown,
+    data: { x: toolkit.Matrix; d: toolkit.Matrix },
+    options: { epochs: number; batchSize: number; optimizer: unknown },
+  ): unknown;
+}
+
+// ------------------------------------------------------------------ main --
+
+const header = await machine();
+await trainTarget();
+await dotTargets();
+crossover();
+await processTarget();
+await spiralTarget();
+rows.push({
+  target: "digits MLP to its accuracy target",
+  ours: "TODO: not built yet",
+  reference: "—",
+  ratio: "—",
+  goal: "well under 60 s",
+  met: "—",
+});
+
+const out: string[] = [];
+out.push("## Targets", "", ...header, "");
+out.push(
+  "| target | this toolkit | reference | ratio | goal | met |",
+  "|---|---|---|---|---|---|",
+);
+for (const r of rows) {
+  out.push(
+    `| ${r.target} | ${r.ours} | ${r.reference} | ${r.ratio} | ${r.goal} | ${r.met} |`,
+  );
+}
+if (notes.length > 0) out.push("", ...notes.map((n) => `- ${n}`));
+out.push("", "## `dot` by size (square n×n, float64)", "", ...dotTable);
+out.push(
+  "",
+  "## Small products: exact path against WebAssembly (crossover)",
+  "",
+  ...crossTable,
+);
+console.log(out.join("\n"));

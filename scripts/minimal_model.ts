@@ -1,0 +1,46 @@
+/**
+ * Section 1 of the article (最小モデルの定義 / 最小モデルを計算して誤差Lossを求める):
+ * the smallest model, u = w·x + b, and its loss Σ(u − d)².
+ *
+ * Run: `deno run scripts/minimal_model.ts`
+ * Prints: `Loss: 113.28999999999999` (the article: "113.29 なら大丈夫").
+ *
+ * @module
+ */
+import { add, dot, matrix, squaredError } from "../mod.ts";
+import { runMain } from "./_cli.ts";
+
+runMain(() => {
+  // The weights: 2 outputs x 3 inputs.
+  const w = matrix([
+    [0, 0.3, -0.8],
+    [1, -1.2, 0.5],
+  ]);
+
+  // The output x of the previous (input) layer: one sample, as a column.
+  const x = matrix([
+    [5],
+    [2],
+    [7],
+  ]);
+
+  // The bias, one per output.
+  const b = matrix([
+    [1.2],
+    [3.4],
+  ]);
+
+  // The target d.
+  const d = matrix([
+    [1],
+    [0],
+  ]);
+
+  // y = w·x, then u = y + b (numpy: y = w.dot(x); u = y + b).
+  const y = dot(w, x);
+  const u = add(y, b);
+
+  // The squared error (numpy: Loss = numpy.sum((u - d) ** 2)).
+  const loss = squaredError(u, d);
+  console.log(`Loss: ${loss}`);
+});

@@ -1,0 +1,187 @@
+// Shared test helpers: fast-check arbitraries for shapes and matrices, a
+// float comparison, and small textbook references the library is checked
+// against. Nothing here uses the code under test to compute an expectation.
+import fc from "fast-check";
+import assert from "node:assert/strict";
+import { Matrix, matrix, toArray } from "../mod.ts";
+
+/** Unit roundoff of float64, 2^-53. */
+export const EPS = 2 ** -53;
+
+/** Options for {@linkcode close}. */
+export interface CloseOptions {
+  /** Relative tolerance. @default {1e-12} */
+  rtol?: number;
+  /** Absolute tolerance. @default {0} */
+  atol?: number;
+  /** Prefix for the failure message. */
+  message?: string;
+}
+
+type Numeric = number | readonly (readonly number[])[] | Matrix;
+
+function asRows(value: Numeric): number[][] {
+  if (typeof value === "number") return [[value]];
+  if (value instanceof Matrix) return toArray(value);
+  return value.map((row) => [...row]);
+}
+
+/**
+ * Asserts |actual − expected| ≤ atol + rtol·|expected| entry by entry, and
+ * that the shapes agree. Accepts numbers, nested arrays or matrices.
+ */
+export function close(
+  actual: Numeric,
+  expected: Numeric,
+  options: CloseOptions = {},
+): void {
+  const { rtol = 1e-12, atol = 0, message = "" } = options;
+  const a = asRows(actual);
+  const e = asRows(expected);
+  assert.equal(a.length, e.length, `${message} row count differs`);
+  for (let i = 0; i < e.length; i++) {
+    assert.equal(a[i].length, e[i].length, `${message} row ${i} length`);
+    for (let j = 0; j < e[i].length; j++) {
+      const x = a[i][j];
+      const y = e[i][j];
+      const diff = Math.abs(x - y);
+      if (!(diff <= atol + rtol * Math.abs(y))) {
+        assert.fail(
+          `${message} entry (${i}, ${j}): got ${x}, expected ${y} ` +
+            `(|diff| ${diff} > atol ${atol} + rtol ${rtol} * |expected|)`,
+        );
+      }
+    }
+  }
+}
+
+/** A bounded finite double, never NaN or ±Infinity. */
+export function finite(max = 10): fc.Arbitrary<number> {
+  return fc.double({
+    min: -max,
+    max,
+    noNaN: true,
+    noDefaultInfinity: true,
+  });
+}
+
+/** A size from 1 to `max`. */
+export function size(max = 5): fc.Arbitrary<number> {
+  return fc.integer({ min: 1, max });
+}
+
+/** Nested arrays of `rows` x `cols` bounded doubles. */
+export function arrays(
+  rows: number,
+  cols: number,
+  max = 10,
+): fc.Arbitrary<number[][]> {
+  return fc.array(
+    fc.array(finite(max), { minLength: cols, maxLength: cols }),
+    { minLength: rows, maxLength: rows },
+  );
+}
+
+/** A `rows` x `cols` Matrix of bounded doubles. */
+export function matrixOf(
+  rows: number,
+  cols: number,
+  max = 10,
+): fc.Arbitrary<Matrix> {
+  return arrays(rows, cols, max).map((a) => matrix(a));
+}
+
+/** A Matrix of random shape, each side from 1 to `maxSide`. */
+export function anyMatrix(maxSide = 5, max = 10): fc.Arbitrary<Matrix> {
+  return fc.tuple(size(maxSide), size(maxSide)).chain(([r, c]) =>
+    matrixOf(r, c, max)
+  );
+}
+
+/**
+ * A perceptron problem of random shape: w (r x k), b (r x 1), x (k x n),
+ * d (r x n).
+ */
+export interface Problem {
+  w: Matrix;
+  b: Matrix;
+  x: Matrix;
+  d: Matrix;
+}
+
+/** Random perceptron problems, with at most `maxSamples` samples. */
+export function problem(
+  { maxSide = 4, maxSamples = 4, max = 3 } = {},
+): fc.Arbitrary<Problem> {
+  return fc.tuple(size(maxSide), size(maxSide), size(maxSamples)).chain((
+    [r, k, n],
+  ) =>
+    fc.record({
+      w: matrixOf(r, k, max),
+      b: matrixOf(r, 1, max),
+      x: matrixOf(k, n, max),
+      d: matrixOf(r, n, max),
+    })
+  );
+}
+
+/** The textbook product, Σ_p a[i][p]·b[p][j] in order, each term rounded. */
+export function naiveDot(a: number[][], b: number[][]): number[][] {
+  return a.map((row) =>
+    b[0].map((_, j) => {
+      let s = 0;
+      for (let p = 0; p < row.length; p++) s += row[p] * b[p][j];
+      return s;
+    })
+  );
+}
+
+/** |a|·|b|, entry by entry: the scale of the rounding error of a·b. */
+export function absDot(a: number[][], b: number[][]): number[][] {
+  return naiveDot(
+    a.map((r) => r.map(Math.abs)),
+    b.map((r) => r.map(Math.abs)),
+  );
+}
+
+/** Σ of squares of every entry (‖m‖²_F), in plain order. */
+export function frobenius2(m: Matrix): number {
+  let s = 0;
+  for (const row of toArray(m)) for (const v of row) s += v * v;
+  return s;
+}
+
+/** The loss Σ(w·x + b − d)², computed in plain loops. */
+export function plainLoss(
+  { w, b, x, d }: { w: Matrix; b: Matrix; x: Matrix; d: Matrix },
+): number {
+  const u = naiveDot(toArray(w), toArray(x));
+  const bb = toArray(b);
+  const dd = toArray(d);
+  let s = 0;
+  for (let i = 0; i < u.length; i++) {
+    for (let j = 0; j < u[i].length; j++) {
+      const e = u[i][j] + bb[i][0] - dd[i][j];
+      s += e * e;
+    }
+  }
+  return s;
+}
+
+/** The article's numbers. */
+export const ARTICLE = {
+  w: [[0, 0.3, -0.8], [1, -1.2, 0.5]],
+  x: [[5], [2], [7]],
+  b: [[1.2], [3.4]],
+  d: [[1], [0]],
+} as const;
+
+/** The article's matrices, freshly built. */
+export function articleMatrices(): Problem {
+  return {
+    w: matrix(ARTICLE.w),
+    x: matrix(ARTICLE.x),
+    b: matrix(ARTICLE.b),
+    d: matrix(ARTICLE.d),
+  };
+}

@@ -1,0 +1,119 @@
+// The library imported by URL, as a learner's own script would: the
+// repository is served over http on 127.0.0.1 and a subprocess
+// `deno run --allow-import=127.0.0.1:PORT -` imports mod.ts from it, with no
+// import map, no config and no other permission.
+//
+// Needs --allow-net, --allow-read and --allow-run; without them it is ignored,
+// so plain `deno test` passes.
+import assert from "node:assert/strict";
+
+function granted(descriptor: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
+const ignore = !(
+  granted({ name: "net", host: "127.0.0.1" }) &&
+  granted({ name: "read" }) &&
+  granted({ name: "run" })
+);
+
+const root = new URL("../", import.meta.url);
+
+const TYPES: Record<string, string> = {
+  ".ts": "application/typescript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+};
+
+/** Serves files under the repository root, read-only, and logs each request. */
+function serveRepository(requests: string[]): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: () => {},
+  }, async (request) => {
+    const path = decodeURIComponent(new URL(request.url).pathname);
+    requests.push(path);
+    const ext = path.slice(path.lastIndexOf("."));
+    if (path.includes("..") || !(ext in TYPES)) {
+      return new Response("not found", { status: 404 });
+    }
+    try {
+      const body = await Deno.readFile(new URL(`.${path}`, root));
+      return new Response(body, { headers: { "content-type": TYPES[ext] } });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+}
+
+/** Runs a program given on stdin with `deno run [flags] -`. */
+async function runStdin(
+  program: string,
+  flags: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--no-prompt",
+      "--no-config",
+      "--no-lock",
+      ...flags,
+      "-",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(program));
+  await writer.close();
+  const output = await child.output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}
+
+Deno.test({
+  name: "mod.ts imports by http URL with only --allow-import",
+  ignore,
+  async fn() {
+    const requests: string[] = [];
+    const server = serveRepository(requests);
+    try {
+      const host = `127.0.0.1:${server.addr.port}`;
+      const program = `
+        import { forward, matrix, squaredError, train } from "http://${host}/mod.ts";
+        const w = matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
+        const x = matrix([[5], [2], [7]]);
+        const b = matrix([[1.2], [3.4]]);
+        const d = matrix([[1], [0]]);
+        const run = train({ w, b }, { x, d }, { learningRate: 0.0001, steps: 100, logEvery: 10 });
+        console.log(squaredError(forward({ w, b }, x), d), run.history[9].loss);
+      `;
+
+      // Without --allow-import the import is refused (no prompt).
+      const refused = await runStdin(program, []);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /allow-import/);
+
+      // With it, the article's numbers (sections.md).
+      const r = await runStdin(program, [`--allow-import=${host}`]);
+      assert.equal(r.stderr, "");
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, "113.28999999999999 6.684677848179767\n");
+
+      // The whole import graph is relative .ts files under the repository.
+      assert.ok(requests.includes("/mod.ts"));
+      for (const path of requests) {
+        assert.match(path, /^\/(mod|lib\/[a-z_]+)\.ts$/, path);
+      }
+    } finally {
+      await server.shutdown();
+    }
+  },
+});

@@ -1,0 +1,598 @@
+// The scripts as a learner runs them: each one in a subprocess,
+// `deno run --no-prompt scripts/NAME.ts`, with no permission flags unless a
+// test says so. Golden numbers come from the article (sections.md) or from
+// numpy, never from the code under test.
+//
+// Needs --allow-run (and --allow-write for the tests that write config
+// files); without them these tests are ignored, so plain `deno test` passes.
+import assert from "node:assert/strict";
+
+function granted(descriptor: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
+const canRun = granted({ name: "run" });
+const canWrite = granted({ name: "write" });
+const noRun = !canRun;
+const noFiles = !(canRun && canWrite);
+
+function scriptPath(name: string): string {
+  return decodeURIComponent(
+    new URL(`../scripts/${name}`, import.meta.url).pathname,
+  );
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno run --no-prompt [denoFlags] scripts/NAME [args]`. */
+async function run(
+  name: string,
+  args: string[] = [],
+  denoFlags: string[] = [],
+): Promise<Run> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", ...denoFlags, scriptPath(name), ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}
+
+/** A clean success: exit 0 and nothing on stderr. */
+function assertOk(r: Run): void {
+  assert.equal(r.stderr, "", `unexpected stderr: ${r.stderr}`);
+  assert.equal(r.code, 0);
+}
+
+/** Bad input: non-zero exit, 1–2 plain stderr lines, no stack, empty stdout. */
+function assertPlainFailure(r: Run, pattern: RegExp): void {
+  assert.notEqual(r.code, 0, `expected a failure, got stdout: ${r.stdout}`);
+  assert.equal(r.stdout, "");
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.ok(
+    lines.length >= 1 && lines.length <= 2 && lines[0].length > 0,
+    `expected 1–2 stderr lines, got:\n${r.stderr}`,
+  );
+  assert.ok(!r.stderr.includes("    at "), `stack trace:\n${r.stderr}`);
+  assert.ok(!/uncaught/i.test(r.stderr), `uncaught error:\n${r.stderr}`);
+  assert.match(r.stderr, pattern);
+}
+
+/** |a − b| ≤ atol + rtol·|b|, elementwise through nested arrays. */
+function assertClose(
+  actual: unknown,
+  expected: unknown,
+  rtol = 1e-9,
+  atol = 0,
+  path = "value",
+): void {
+  if (typeof expected === "number") {
+    assert.equal(typeof actual, "number", `${path} is not a number`);
+    const a = actual as number;
+    assert.ok(
+      Math.abs(a - expected) <= atol + rtol * Math.abs(expected),
+      `${path}: ${a} differs from ${expected}`,
+    );
+    return;
+  }
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path} is not an array`);
+    assert.equal(actual.length, expected.length, `${path} length`);
+    expected.forEach((e, i) =>
+      assertClose(actual[i], e, rtol, atol, `${path}[${i}]`)
+    );
+    return;
+  }
+  if (typeof expected === "object" && expected !== null) {
+    assert.equal(typeof actual, "object", `${path} is not an object`);
+    const a = actual as Record<string, unknown>;
+    const e = expected as Record<string, unknown>;
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(e).sort(), path);
+    for (const key of Object.keys(e)) {
+      assertClose(a[key], e[key], rtol, atol, `${path}.${key}`);
+    }
+    return;
+  }
+  assert.equal(actual, expected, path);
+}
+
+// The article's section 4, from sections.md.
+const ARTICLE_LOSSES = [
+  113.28999999999999,
+  82.72250503284572,
+  60.402620168674915,
+  44.1050053040893,
+  32.20475349316987,
+  23.515384260925927,
+  17.17054897055121,
+  12.537654017416763,
+  9.15478989810077,
+  6.684677848179767,
+];
+const ARTICLE_FINAL_LOSS = 4.881042430391056;
+const ARTICLE_FINAL_W = [
+  [0.24382521572023902, 0.3975300862880955, -0.45864469799166563],
+  [0.5174292605536935, -1.3930282957785218, -0.17559903522482878],
+];
+const ARTICLE = {
+  w: [[0, 0.3, -0.8], [1, -1.2, 0.5]],
+  x: [[5], [2], [7]],
+  b: [[1.2], [3.4]],
+  d: [[1], [0]],
+};
+
+Deno.test({
+  name: "minimal_model.ts prints the article's loss",
+  ignore: noRun,
+  async fn() {
+    const r = await run("minimal_model.ts");
+    assertOk(r);
+    assert.equal(r.stdout, "Loss: 113.28999999999999\n");
+  },
+});
+
+Deno.test({
+  name: "one_step.ts prints the article's loss after one step",
+  ignore: noRun,
+  async fn() {
+    const r = await run("one_step.ts");
+    assertOk(r);
+    assert.equal(r.stdout, "new_Loss: 35.527744\n");
+  },
+});
+
+Deno.test({
+  name: "gradient_descent.ts shows the slope on both sides and a step down",
+  ignore: noRun,
+  async fn() {
+    const r = await run("gradient_descent.ts");
+    assertOk(r);
+    const out = r.stdout;
+    // A chart: many rows starting with a "|" axis, and the markers.
+    const rows = out.split("\n").filter((line) => /^\s*[\d.]*\s\|/.test(line));
+    assert.ok(rows.length >= 10, "the chart has at least 10 rows");
+    for (const marker of ["N", "M", "n", "m", "*"]) {
+      assert.ok(rows.some((row) => row.includes(marker)), `marker ${marker}`);
+    }
+    // numpy, with w[0][0] = 0 and 2 and the rest as in the article:
+    // loss 113.29 and 117.29, slope 2(u − d)·xᵀ at [0][0] = −48 and 52; one
+    // step of α = 0.01 lands on 0.48 (loss 96.01) and 1.48 (loss 97.01).
+    assert.match(out, /At Wn = 0, left/);
+    assert.match(out, /slope, gradient\(\)\s+-48\n/);
+    assert.match(out, /slope, numerical\s+-4[78]\.\d+\s+\(agrees\)/);
+    assert.match(out, /slope is negative, so .* moves right/);
+    assert.match(out, /= 0\.48, and the loss falls from 113\.29 to 96\.01\./);
+    assert.match(out, /At Wm = 2, right/);
+    assert.match(out, /slope, gradient\(\)\s+52\n/);
+    assert.match(out, /slope, numerical\s+5[12]\.\d+\s+\(agrees\)/);
+    assert.match(out, /slope is positive, so .* moves left/);
+    assert.match(out, /= 1\.48, and the loss falls from 117\.29 to 97\.01\./);
+    // numpy: from 0 with α = 0.05 the weight jumps to 2.4, loss 142.09.
+    assert.match(out, /= 2\.4, and the\s+loss rises from 113\.29 to 142\.09/);
+    assert.doesNotMatch(out, /DOES NOT AGREE/);
+  },
+});
+
+Deno.test({
+  name: "train.ts with no flags prints the article's 10 losses and the result",
+  ignore: noRun,
+  async fn() {
+    const r = await run("train.ts");
+    assertOk(r);
+    const lines = r.stdout.trimEnd().split("\n");
+    const logged = lines.filter((line) => /^step \d+: /.test(line));
+    assert.deepEqual(
+      logged,
+      ARTICLE_LOSSES.map((loss, i) => `step ${i * 10}: ${loss}`),
+    );
+    assert.ok(lines.includes(`loss after 100 steps: ${ARTICLE_FINAL_LOSS}`));
+    assert.ok(
+      lines.includes(
+        `w: [${
+          ARTICLE_FINAL_W.map((row) => `[${row.join(", ")}]`).join(", ")
+        }]`,
+      ),
+    );
+    assert.ok(lines.includes("b: [[1.2], [3.4]]"), "the bias is not trained");
+  },
+});
+
+Deno.test({
+  name: "train.ts --lang ja prints the article's own lines",
+  ignore: noRun,
+  async fn() {
+    const r = await run("train.ts", ["--lang", "ja"]);
+    assertOk(r);
+    const expected = ARTICLE_LOSSES.map((loss, i) => `${i * 10} 回目: ${loss}`)
+      .join("\n");
+    assert.ok(r.stdout.includes(`\n${expected}\n`), r.stdout);
+    assert.ok(r.stdout.includes(`${ARTICLE_FINAL_LOSS}`));
+  },
+});
+
+Deno.test({
+  name: "train.ts --json prints exactly one JSON object with the article's run",
+  ignore: noRun,
+  async fn() {
+    const r = await run("train.ts", ["--json"]);
+    assertOk(r);
+    assert.equal(r.stdout.trimEnd().split("\n").length, 1);
+    const result = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(result), ["history", "finalLoss", "w", "b"]);
+    assert.deepEqual(
+      result.history,
+      ARTICLE_LOSSES.map((loss, i) => ({ step: i * 10, loss })),
+    );
+    assert.equal(result.finalLoss, ARTICLE_FINAL_LOSS);
+    assertClose(result.w, ARTICLE_FINAL_W);
+    assert.deepEqual(result.b, ARTICLE.b);
+  },
+});
+
+Deno.test({
+  name: "train.ts: --lr is --learning-rate, and flags change the run",
+  ignore: noRun,
+  async fn() {
+    const a = await run("train.ts", ["--json", "--lr", "0.0001"]);
+    const b = await run("train.ts", ["--json", "--learning-rate=0.0001"]);
+    assertOk(a);
+    assertOk(b);
+    assert.equal(a.stdout, b.stdout);
+    // numpy: the article's model, lr 0.001, 3 steps, bias trained, every step.
+    const c = await run("train.ts", [
+      "--json",
+      "--lr",
+      "0.001",
+      "--steps",
+      "3",
+      "--log-every",
+      "1",
+      "--train-bias",
+    ]);
+    assertOk(c);
+    assertClose(JSON.parse(c.stdout), NUMPY_ARTICLE_LR_0_001);
+  },
+});
+
+// From numpy (float64): the article's model, learning rate 0.001, 3 steps,
+// logEvery 1, bias trained (b -= lr * 2(u - d) summed over samples).
+const NUMPY_ARTICLE_LR_0_001 = {
+  history: [
+    { step: 0, loss: 113.28999999999999 },
+    { step: 1, loss: 80.31853156 },
+    { step: 2, loss: 56.94294740890385 },
+  ],
+  finalLoss: 40.370499766806105,
+  w: [
+    [0.122446272, 0.34897850880000003, -0.6285752191999999],
+    [0.75765842, -1.296936632, 0.16072178799999995],
+  ],
+  b: [[1.2244892544], [3.351531684]],
+};
+
+Deno.test({
+  name: "train.ts --help prints the flags and exits 0",
+  ignore: noRun,
+  async fn() {
+    const r = await run("train.ts", ["--help"]);
+    assertOk(r);
+    for (
+      const flag of [
+        "--learning-rate",
+        "--lr",
+        "--steps",
+        "--log-every",
+        "--train-bias",
+        "--config",
+        "--json",
+        "--lang",
+      ]
+    ) {
+      assert.ok(r.stdout.includes(flag), flag);
+    }
+  },
+});
+
+// Bad flags: each must fail plainly. The pattern is what stderr must name.
+const BAD_FLAGS: [string[], RegExp][] = [
+  [["--foo"], /--foo/],
+  [["--learning_rate", "0.1"], /--learning_rate/],
+  [["positional"], /positional/],
+  [["--lr", "abc"], /--lr must be a number/],
+  [["--lr", "NaN"], /--lr must be a number/],
+  [["--learning-rate", "nan"], /--learning-rate must be a number/],
+  [["--lr", "Infinity"], /--lr must be a number/],
+  [["--lr", "0x10"], /--lr must be a number/],
+  [["--lr", ""], /--lr must be a number/],
+  [["--lr", "0"], /greater than 0/],
+  [["--lr=-0.5"], /greater than 0/],
+  [["--lr", "-0.5"], /--lr/],
+  [["--lr", "1", "--learning-rate", "1"], /once/],
+  [["--steps", "0"], /--steps must be a whole number/],
+  [["--steps=-3"], /--steps must be a whole number/],
+  [["--steps", "-3"], /--steps/],
+  [["--steps", "2.5"], /--steps must be a whole number/],
+  [["--steps", "1e2"], /--steps must be a whole number/],
+  [["--steps", "ten"], /--steps must be a whole number/],
+  [["--steps", "NaN"], /--steps must be a whole number/],
+  [["--steps"], /--steps needs a value/],
+  [["--log-every", "0"], /--log-every must be a whole number/],
+  [["--log-every", "0.5"], /--log-every must be a whole number/],
+  [["--log-every=-1"], /--log-every must be a whole number/],
+  [["--lang", "fr"], /--lang/],
+  [["--json=yes"], /--json takes no value/],
+  [["--train-bias=false"], /--train-bias takes no value/],
+  [["--config"], /--config needs a value/],
+];
+
+for (const [args, pattern] of BAD_FLAGS) {
+  Deno.test({
+    name: `train.ts ${JSON.stringify(args)} fails plainly`,
+    ignore: noRun,
+    async fn() {
+      assertPlainFailure(await run("train.ts", args), pattern);
+    },
+  });
+}
+
+Deno.test({
+  name: "train.ts --lr 1 stops at the step the loss overflows",
+  ignore: noRun,
+  async fn() {
+    // numpy: with learning rate 1 the loss is first inf at step 70.
+    for (const extra of [[], ["--json"], ["--lang", "ja"]]) {
+      const r = await run("train.ts", ["--lr", "1", ...extra]);
+      assertPlainFailure(r, /step 70\b/);
+      assert.match(r.stderr, /smaller learning rate/);
+    }
+  },
+});
+
+Deno.test({
+  name: "train.ts --config without --allow-read names the flag to add",
+  ignore: noRun,
+  async fn() {
+    const r = await run("train.ts", ["--config", "my config.json"]);
+    assertPlainFailure(r, /--allow-read="my config\.json"/);
+    const s = await run("train.ts", ["--config", "cfg.json", "--json"]);
+    assertPlainFailure(s, /--allow-read=cfg\.json/);
+  },
+});
+
+/** Writes each config to a temp dir and runs the test body with the paths. */
+async function withConfigs(
+  configs: Record<string, string>,
+  body: (path: (name: string) => string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "scripts_test_" });
+  try {
+    for (const [name, text] of Object.entries(configs)) {
+      await Deno.writeTextFile(`${dir}/${name}`, text);
+    }
+    await body((name) => `${dir}/${name}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+// Three samples as columns of x and d; the bias trained too.
+const BATCH = {
+  w: [[0, 0.3, -0.8], [1, -1.2, 0.5]],
+  x: [[5, 1, 0], [2, -1, 3], [7, 0.5, -2]],
+  b: [[1.2], [3.4]],
+  d: [[1, 0, 2], [0, 1, -1]],
+  learningRate: 0.001,
+  steps: 50,
+  logEvery: 10,
+  trainBias: true,
+};
+// From numpy (float64), the loop of the article with the matrix-product
+// gradient: u = w.dot(x) + b; e = 2 * (u - d); w -= lr * e.dot(x.T);
+// b -= lr * e.sum(axis=1, keepdims=True); loss = numpy.sum((u - d) ** 2).
+const NUMPY_BATCH = {
+  history: [
+    { step: 0, loss: 139.9925 },
+    { step: 10, loss: 19.977178088531698 },
+    { step: 20, loss: 14.980119026426738 },
+    { step: 30, loss: 13.599533964897521 },
+    { step: 40, loss: 12.466216229653742 },
+  ],
+  finalLoss: 11.450603239794328,
+  w: [
+    [0.21846762684888613, 0.27547787337290397, -0.2544928142642235],
+    [0.16494146079453093, -1.2156994318296335, -0.21685322037398774],
+  ],
+  b: [[1.092358415041919], [2.8800253867318633]],
+};
+
+// Three outputs, one input, four samples. The file's learningRate, steps and
+// logEvery are overridden by flags (--lr 0.01 --steps 30 --log-every 7).
+const OVERRIDDEN = {
+  w: [[0.5], [-1.5], [2.0]],
+  x: [[1, 2, -3, 0.25]],
+  b: [[0.1], [-0.2], [0.3]],
+  d: [[1, 2, 3, 4], [-1, 0, 1, 0.5], [0, 0, 0, 1]],
+  learningRate: 5,
+  steps: 2,
+  logEvery: 1,
+};
+// From numpy (float64), same loop, lr 0.01, 30 steps, logEvery 7, bias fixed.
+const NUMPY_OVERRIDDEN = {
+  history: [
+    { step: 0, loss: 113.66625 },
+    { step: 7, loss: 30.541054810304903 },
+    { step: 14, loss: 29.724805765869135 },
+    { step: 21, loss: 29.716790596689414 },
+    { step: 28, loss: 29.71671189162089 },
+  ],
+  finalLoss: 29.716711319411356,
+  w: [[-0.21507548985278463], [-0.2720611693826949], [0.012543448961061009]],
+  b: [[0.1], [-0.2], [0.3]],
+};
+
+Deno.test({
+  name: "train.ts --config --json equals numpy for batches and overrides",
+  ignore: noFiles,
+  async fn() {
+    await withConfigs({
+      "batch.json": JSON.stringify(BATCH),
+      "overridden.json": JSON.stringify(OVERRIDDEN),
+      "article.json": JSON.stringify(ARTICLE),
+    }, async (path) => {
+      const batch = await run(
+        "train.ts",
+        ["--config", path("batch.json"), "--json"],
+        [`--allow-read=${path("batch.json")}`],
+      );
+      assertOk(batch);
+      assertClose(JSON.parse(batch.stdout), NUMPY_BATCH);
+
+      const overridden = await run(
+        "train.ts",
+        [
+          "--config",
+          path("overridden.json"),
+          "--json",
+          "--lr",
+          "0.01",
+          "--steps",
+          "30",
+          "--log-every",
+          "7",
+        ],
+        [`--allow-read=${path("overridden.json")}`],
+      );
+      assertOk(overridden);
+      assertClose(JSON.parse(overridden.stdout), NUMPY_OVERRIDDEN);
+
+      // The article's values from a file give the article's run, to the digit.
+      const article = await run(
+        "train.ts",
+        ["--config", path("article.json"), "--lang", "ja"],
+        [`--allow-read=${path("article.json")}`],
+      );
+      assertOk(article);
+      const expected = ARTICLE_LOSSES.map((loss, i) =>
+        `${i * 10} 回目: ${loss}`
+      )
+        .join("\n");
+      assert.ok(article.stdout.includes(`\n${expected}\n`), article.stdout);
+
+      // --train-bias on the command line turns on bias training.
+      const trained = await run(
+        "train.ts",
+        ["--config", path("article.json"), "--json", "--train-bias"],
+        [`--allow-read=${path("article.json")}`],
+      );
+      assertOk(trained);
+      assert.notDeepEqual(JSON.parse(trained.stdout).b, ARTICLE.b);
+    });
+  },
+});
+
+const fields = (extra: Record<string, unknown>): string =>
+  JSON.stringify({ ...ARTICLE, ...extra });
+
+// Bad config files: each must fail plainly, naming the problem.
+const BAD_CONFIGS: [string, string, RegExp][] = [
+  ["malformed JSON", '{"w": [[1, 2]],', /not valid JSON/],
+  ["empty file", "", /not valid JSON/],
+  ["an array", "[[1, 2]]", /JSON object/],
+  ["a number", "42", /JSON object/],
+  ["missing d", JSON.stringify({ ...ARTICLE, d: undefined }), /"d"/],
+  ["unknown field", fields({ lr: 0.1 }), /unknown field "lr"/],
+  [
+    "ragged w",
+    fields({ w: [[0, 0.3, -0.8], [1, -1.2]] }),
+    /w .*ragged.*row 1/,
+  ],
+  ["string entry", fields({ x: [[5], ["2"], [7]] }), /x .*row 1, column 0/],
+  ["null entry", fields({ b: [[1.2], [null]] }), /b .*row 1, column 0/],
+  ["nested entry", fields({ d: [[1], [[0]]] }), /d .*row 1, column 0/],
+  ["boolean entry", fields({ w: [[0, true, 1], [1, 1, 1]] }), /w .*column 1/],
+  ["empty matrix", fields({ x: [] }), /x /],
+  ["empty row", fields({ x: [[]] }), /x /],
+  ["not a matrix", fields({ w: "1 2 3" }), /w /],
+  ["x rows vs w cols", fields({ x: [[5], [2]] }), /x is 2x1 but w is 2x3/],
+  ["b shape", fields({ b: [[1.2], [3.4], [0]] }), /b is 3x1/],
+  ["b with columns", fields({ b: [[1.2, 0], [3.4, 0]] }), /b is 2x2/],
+  ["d samples", fields({ d: [[1, 2], [0, 0]] }), /d is 2x2 but must be 2x1/],
+  ["d outputs", fields({ d: [[1]] }), /d is 1x1 but must be 2x1/],
+  ["string learningRate", fields({ learningRate: "0.1" }), /learningRate/],
+  ["zero learningRate", fields({ learningRate: 0 }), /learningRate/],
+  ["negative learningRate", fields({ learningRate: -1 }), /learningRate/],
+  ["fractional steps", fields({ steps: 2.5 }), /steps/],
+  ["zero steps", fields({ steps: 0 }), /steps/],
+  ["negative logEvery", fields({ logEvery: -10 }), /logEvery/],
+  ["string trainBias", fields({ trainBias: "yes" }), /trainBias/],
+  [
+    "overflowing values",
+    fields({ w: [[1e300, 0, 0], [0, 0, 0]], x: [[1e300], [2], [7]] }),
+    /step 0/,
+  ],
+  ["divergent learningRate", fields({ learningRate: 1 }), /step 70\b/],
+];
+
+Deno.test({
+  name: "train.ts --config refuses bad files plainly",
+  ignore: noFiles,
+  async fn(t) {
+    const files = Object.fromEntries(
+      BAD_CONFIGS.map(([, text], i) => [`bad${i}.json`, text]),
+    );
+    await withConfigs(files, async (path) => {
+      for (const [i, [what, , pattern]] of BAD_CONFIGS.entries()) {
+        await t.step(what, async () => {
+          const file = path(`bad${i}.json`);
+          const r = await run("train.ts", ["--config", file, "--json"], [
+            `--allow-read=${file}`,
+          ]);
+          assertPlainFailure(r, pattern);
+        });
+      }
+      // A file that does not exist, and a directory.
+      const missing = path("missing.json");
+      assertPlainFailure(
+        await run("train.ts", ["--config", missing], [
+          `--allow-read=${missing}`,
+        ]),
+        /no such file/,
+      );
+      const dir = path("");
+      assertPlainFailure(
+        await run("train.ts", ["--config", dir], [`--allow-read=${dir}`]),
+        /directory/,
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "every script runs with no permission flags and no prompt",
+  ignore: noRun,
+  async fn() {
+    for (
+      const name of [
+        "minimal_model.ts",
+        "gradient_descent.ts",
+        "one_step.ts",
+        "train.ts",
+      ]
+    ) {
+      const r = await run(name);
+      assertOk(r);
+      assert.ok(r.stdout.length > 0, name);
+    }
+  },
+});
