@@ -299,6 +299,9 @@ export const plausible: Record<string, unknown[]> = {
     { x, d },
     { x: x4, d: d4 },
     { x: x4, d: matrix([[0, 1, 1, 0]]) },
+    // XOR, with one-hot and with 0/1 targets.
+    { x: matrix([[0, 0, 1, 1], [0, 1, 0, 1]]), d: d4 },
+    { x: matrix([[0, 0, 1, 1], [0, 1, 0, 1]]), d: matrix([[0, 1, 1, 0]]) },
   ],
   options: [
     undefined,
@@ -317,6 +320,7 @@ export const plausible: Record<string, unknown[]> = {
     [[0, 0.3, -0.8], [1, -1.2, 0.5]],
     [3, 2, 1],
     [2, 2],
+    [2, 3, 2],
   ],
   boolean: [true, false],
 };
