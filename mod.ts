@@ -27,10 +27,23 @@
  *
  * ## 3. Beyond the article: networks
  *
- * From the perceptron the toolkit grows to multi-layer networks: activations,
- * automatic differentiation, layers, optimizers and small data sets, each
- * checked against the numerical gradient. (This part of the overview is
- * completed as those modules land.)
+ * From the perceptron the toolkit grows to multi-layer networks, one idea at
+ * a time:
+ *
+ * - automatic differentiation: {@linkcode grad} and {@linkcode valueAndGrad}
+ *   differentiate any function built from the operations above, and agree
+ *   with {@linkcode numericalGradient};
+ * - activations {@linkcode sigmoid}, {@linkcode tanh}, {@linkcode relu},
+ *   {@linkcode softmax} (with {@linkcode exp}, {@linkcode log},
+ *   {@linkcode mean}), and losses {@linkcode mse} and
+ *   {@linkcode softmaxCrossEntropy}, with {@linkcode accuracy};
+ * - layers and networks: {@linkcode dense}, {@linkcode mlp},
+ *   {@linkcode predict}, {@linkcode evaluate} and {@linkcode mlpValueAndGrad};
+ * - optimizers {@linkcode sgd}, {@linkcode momentum} and {@linkcode adam},
+ *   and the training loop {@linkcode fit};
+ * - seeded randomness: {@linkcode createRng} and {@linkcode shuffle}.
+ *
+ * (Data sets and plotting are added to this list as they land.)
  *
  * ## Errors, determinism, permissions
  *
