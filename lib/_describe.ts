@@ -36,7 +36,8 @@ export function describe(value: unknown): string {
   }
 }
 
-/** "1 row", "3 rows": a count with its noun, for error messages. */
+/** "1 row", "3 rows", "2 entries": a count with its noun, for messages. */
 export function count(n: number, noun: string): string {
-  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+  if (n === 1) return `${n} ${noun}`;
+  return `${n} ${noun.endsWith("y") ? `${noun.slice(0, -1)}ies` : `${noun}s`}`;
 }
