@@ -922,3 +922,66 @@ Deno.test("regression: matrix, zeros and identity refuse sizes they cannot alloc
     }, got ${2 ** 26 + 1}`,
   });
 });
+
+Deno.test("regression: numericalGradient refuses a step that overflows", () => {
+  assert.throws(
+    () =>
+      mod.numericalGradient((m) => m.at(0, 0), mod.matrix([[1.79e308]]), {
+        epsilon: 0.01,
+      }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot step entry 0 (1.79e+308) by ±1.79e+306 in numericalGradient(f, at, options): it would overflow",
+    },
+  );
+});
+
+Deno.test("fuzz: the checker itself rejects engine errors, non-finite results and messages that do not name the export", () => {
+  const target = (call: (args: unknown[]) => unknown): Target => ({
+    name: "probe",
+    label: "probe",
+    kinds: [[]],
+    call,
+  });
+  const bad: [string, (args: unknown[]) => unknown, RegExp][] = [
+    ["engine error", (a) => (a[0] as { x: { y: number } }).x.y, /engine error/],
+    ["NaN", () => NaN, /not sane: result is NaN/],
+    ["nested Infinity", () => ({ loss: Infinity }), /result\.loss is Infinity/],
+    ["unnamed", () => {
+      throw new RangeError("Expected x to be positive, got -1");
+    }, /does not name probe/],
+    ["plain Error", () => {
+      throw new Error("probe(x) failed");
+    }, /expected a TypeError or RangeError/],
+    ["lower case", () => {
+      throw new TypeError("expected x of probe(x) to be a number");
+    }, /not a sentence/],
+  ];
+  for (const [what, call, why] of bad) {
+    assert.throws(() => check(target(call), [undefined]), why, what);
+  }
+  // Accepted: a clear error, a sane value, and the caller's own exception.
+  assert.equal(
+    check(
+      target(() => {
+        throw new RangeError("Expected x of probe(x) to be positive, got -1");
+      }),
+      [],
+    ).ok,
+    false,
+  );
+  assert.deepEqual(check(target(() => ({ loss: 1 })), []), {
+    ok: true,
+    value: { loss: 1 },
+  });
+  assert.equal(
+    check(
+      target(() => {
+        throw new UserError();
+      }),
+      [],
+    ).ok,
+    false,
+  );
+});
