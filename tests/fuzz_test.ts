@@ -25,6 +25,9 @@
 // real instances. Plain functions found on successful results (methods of a
 // returned object) are fuzzed too.
 //
+// Debugging: `FUZZ_TRACE=1 deno test --allow-env=FUZZ_TRACE tests/fuzz_test.ts`
+// prints every call (and calls slower than 100 ms) to stderr.
+//
 // Out of scope: calling a method with a foreign `this`
 // (`Matrix.prototype.at.call({}, 0, 0)`), revoked proxies, and changing
 // globals or `Matrix.prototype`: these break any JavaScript library.
@@ -39,6 +42,7 @@ import {
   parameterNames,
   plausible,
   UserError,
+  userFn,
 } from "./_junk.ts";
 
 const SEED = 20261128;
@@ -49,7 +53,7 @@ const RUNS = 3000;
  * first guided by parameter names, then every pairing of kinds for the first
  * two positions.
  */
-const GUIDED_TRIES = 150;
+const GUIDED_TRIES = 400;
 const SYSTEMATIC_TRIES = 250;
 
 /** Targets that refuse every call by design: `new Matrix` wants a private token. */
@@ -195,8 +199,15 @@ function check(
   args: unknown[],
 ): { ok: true; value: unknown } | { ok: false } {
   let value: unknown;
+  const started = TRACE ? performance.now() : 0;
+  if (TRACE) console.error(`call ${t.label} ${safeText(args).slice(0, 300)}`);
   try {
     value = t.call(args);
+    if (TRACE && performance.now() - started > 100) {
+      console.error(
+        `slow ${t.label}: ${Math.round(performance.now() - started)} ms`,
+      );
+    }
   } catch (e) {
     if (e instanceof UserError) return { ok: false };
     const where = `${t.label} with ${safeText(args)}`;
@@ -262,7 +273,12 @@ const allPlausible = (): unknown[] => Object.values(plausible).flat();
 /** Successful argument lists with their results, per target label. */
 const found = new Map<string, { args: unknown[]; result: unknown }[]>();
 
+const TRACE =
+  Deno.permissions.querySync({ name: "env", variable: "FUZZ_TRACE" })
+      .state === "granted" && Deno.env.get("FUZZ_TRACE") !== undefined;
+
 function discover(t: Target, round: number): void {
+  if (TRACE) console.error(`discover ${t.label} round ${round}`);
   const list = found.get(t.label) ?? [];
   found.set(t.label, list);
   const rand = prng(
@@ -273,7 +289,8 @@ function discover(t: Target, round: number): void {
   const arity = t.kinds.length;
   const kindNames = Object.keys(plausible);
   for (let n = 0; n < GUIDED_TRIES + SYSTEMATIC_TRIES && list.length < 8; n++) {
-    const length = n % 3 === 2 ? Math.max(0, arity - 1) : arity;
+    // All arguments, or one or two left out so that defaults are used.
+    const length = Math.max(0, arity - (n % 3));
     const args: unknown[] = [];
     const s = n - GUIDED_TRIES;
     for (let i = 0; i < length; i++) {
@@ -468,6 +485,7 @@ function holdsFunction(v: unknown, depth = 0): boolean {
 }
 
 function fuzz(t: Target, runs: number): void {
+  if (TRACE) console.error(`fuzz ${t.label}`);
   const bases = found.get(t.label) ?? [];
   const arity = Math.max(1, t.kinds.length);
   const allJunk = fc.array(junk(), { maxLength: arity + 1 }).map((args) => ({
@@ -523,7 +541,9 @@ function fuzz(t: Target, runs: number): void {
         );
       }
     }),
-    { seed: SEED, numRuns: runs },
+    // No shrinking: on hostile values it can take minutes. The first failing
+    // input is reported as found, with the seed and path to replay it.
+    { seed: SEED, numRuns: runs, endOnFailure: true },
   );
 }
 
@@ -675,13 +695,27 @@ Deno.test("fuzz: every export of mod.ts answers junk with a sane value or a clea
   // Round 2: what round 1 returned becomes a candidate for every kind.
   const results = [...found.values()].flat().map((e) => e.result)
     .filter((r) => typeof r === "object" && r !== null);
-  // Two results of each export, so that every kind of model is a candidate.
-  const extra = [...found.values()].flatMap((list) =>
-    list.map((e) => e.result)
-      .filter((r) => typeof r === "object" && r !== null).slice(0, 2)
-  );
-  for (const kind of ["params", "samples", "matrix", "options", "function"]) {
-    plausible[kind] = [...plausible[kind], ...extra];
+  // Four results of each export become candidates, each for the kind it looks
+  // like: a Matrix, a data set ({ x, d }), a function, or else a model.
+  for (const list of found.values()) {
+    for (const { result } of list.slice(0, 4)) {
+      const kind = result instanceof mod.Matrix
+        ? "matrix"
+        : typeof result === "function"
+        ? "function"
+        : typeof result !== "object" || result === null
+        ? undefined
+        : "x" in result && "d" in result
+        ? "samples"
+        : "params";
+      if (kind === undefined) continue;
+      // A returned function becomes a callback: what it throws is then the
+      // caller's own exception, which must pass through unchanged.
+      const candidate = kind === "function"
+        ? userFn(result as (...args: unknown[]) => unknown)
+        : result;
+      plausible[kind] = [...plausible[kind], candidate];
+    }
   }
   for (const t of targets) guarded(t, () => discover(t, 2));
 
