@@ -1,10 +1,58 @@
 /**
- * A toolkit for learning deep learning from first principles, starting with
- * the smallest neural network: the perceptron u = w·x + b trained on the loss
- * Σ(u − d)², as in the article "pythonで学ぶ深層学習".
+ * A toolkit for learning deep learning from first principles, in TypeScript
+ * with no dependencies. It starts where the article "pythonで学ぶ深層学習"
+ * starts, with the smallest neural network, and reproduces every number the
+ * article prints.
  *
- * Everything works on immutable float64 matrices: no function changes its
- * arguments, and every operation returns a new {@linkcode Matrix}.
+ * ## 1. Matrices
+ *
+ * Everything works on {@linkcode Matrix}: immutable, dense float64 matrices
+ * built with {@linkcode matrix}, {@linkcode zeros} and {@linkcode identity},
+ * and read with {@linkcode toArray} or `m.at(i, j)`. No function changes its
+ * arguments; every operation returns a new Matrix, and a Matrix never holds
+ * NaN or ±Infinity. The operations follow numpy: {@linkcode dot} for the
+ * matrix product, {@linkcode add}, {@linkcode sub}, {@linkcode mul} and
+ * {@linkcode div} with numpy's broadcasting, {@linkcode scale},
+ * {@linkcode transpose}, {@linkcode sum}, {@linkcode sumAxis} and
+ * {@linkcode map}. Products and sums round as numpy's do, so the article's
+ * `Loss: 113.28999999999999` comes out digit for digit.
+ *
+ * ## 2. The article's perceptron
+ *
+ * The model u = w·x + b is {@linkcode forward}; its loss Σ(u − d)² is
+ * {@linkcode squaredError}; its analytic gradient is {@linkcode gradient};
+ * and {@linkcode train} runs the article's gradient descent, recording the
+ * loss as it goes. {@linkcode numericalGradient} checks any gradient by
+ * central differences.
+ *
+ * ## 3. Beyond the article: networks
+ *
+ * From the perceptron the toolkit grows to multi-layer networks, one idea at
+ * a time:
+ *
+ * - automatic differentiation: {@linkcode grad} and {@linkcode valueAndGrad}
+ *   differentiate any function built from the operations above, and agree
+ *   with {@linkcode numericalGradient};
+ * - activations {@linkcode sigmoid}, {@linkcode tanh}, {@linkcode relu},
+ *   {@linkcode softmax} (with {@linkcode exp}, {@linkcode log},
+ *   {@linkcode mean}), and losses {@linkcode mse} and
+ *   {@linkcode softmaxCrossEntropy}, with {@linkcode accuracy};
+ * - layers and networks: {@linkcode dense}, {@linkcode mlp},
+ *   {@linkcode predict}, {@linkcode evaluate} and {@linkcode mlpValueAndGrad};
+ * - optimizers {@linkcode sgd}, {@linkcode momentum} and {@linkcode adam},
+ *   and the training loop {@linkcode fit};
+ * - seeded randomness: {@linkcode createRng} and {@linkcode shuffle}.
+ *
+ * (Data sets and plotting are added to this list as they land.)
+ *
+ * ## Errors, determinism, permissions
+ *
+ * Every export checks its arguments and throws a `TypeError` or `RangeError`
+ * whose message names the function, the argument, and what was expected
+ * against what was given, such as `Expected options.steps of train(params,
+ * data, options) to be a positive integer, got 1.5`. Exceptions thrown by
+ * your own callbacks pass through unchanged. Nothing is random unless you
+ * pass a seed, and the library needs no permissions.
  *
  * @example The article, start to finish
  * ```ts
@@ -19,6 +67,18 @@
  * assert.equal(squaredError(forward({ w, b }, x), d), 113.28999999999999);
  * const { history } = train({ w, b }, { x, d }, { learningRate: 0.0001, steps: 100, logEvery: 10 });
  * assert.equal(history[9].loss, 6.684677848179767);
+ * ```
+ *
+ * @example Mistakes get messages written for you
+ * ```ts
+ * import { dot, matrix } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => dot(matrix([[1, 2, 3]]), matrix([[1, 2]])), {
+ *   name: "RangeError",
+ *   message:
+ *     "Cannot multiply 1x3 by 1x2 in dot(a, b): inner dimensions differ (a has 3 columns, b has 1 row)",
+ * });
  * ```
  *
  * @module

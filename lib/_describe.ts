@@ -1,6 +1,6 @@
 // Internal helpers for error messages. Nothing here may throw: a description of
 // bad input must never itself fail on a symbol, a proxy or a hostile getter.
-import { Matrix } from "./_matrix.ts";
+import { isClass, isMatrix, Matrix } from "./_matrix.ts";
 
 /** Describes any value in a few words, for error messages. */
 export function describe(value: unknown): string {
@@ -22,13 +22,22 @@ export function describe(value: unknown): string {
       case "symbol":
         return "a symbol";
       case "function":
-        return "a function";
+        return isClass(value) ? "a class" : "a function";
     }
     if (Array.isArray(value)) return `an array of length ${value.length}`;
-    if (value instanceof Matrix) return `a ${value.rows}x${value.cols} Matrix`;
+    if (isMatrix(value)) return `a ${value.rows}x${value.cols} Matrix`;
+    if (value instanceof Matrix) {
+      return "an object that is not a real Matrix (a Proxy of one, or made from Matrix.prototype)";
+    }
     if (ArrayBuffer.isView(value)) return "a typed array";
     return "an object";
   } catch {
     return "an unreadable value";
   }
+}
+
+/** "1 row", "3 rows", "2 entries": a count with its noun, for messages. */
+export function count(n: number, noun: string): string {
+  if (n === 1) return `${n} ${noun}`;
+  return `${n} ${noun.endsWith("y") ? `${noun.slice(0, -1)}ies` : `${noun}s`}`;
 }

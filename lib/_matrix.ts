@@ -7,6 +7,7 @@ import { describe } from "./_describe.ts";
 const TOKEN = Symbol("Matrix");
 
 let readData: (m: Matrix) => Float64Array;
+let hasBrand: (value: object) => boolean;
 
 /**
  * An immutable, dense, row-major matrix of finite float64 numbers.
@@ -34,6 +35,10 @@ export class Matrix {
 
   static {
     readData = (m) => m.#data;
+    // A brand check, not `instanceof`: a Proxy of a Matrix, an object made
+    // with Object.create(Matrix.prototype) or one whose prototype was swapped
+    // has no private fields, and would make every getter throw.
+    hasBrand = (value) => #data in value;
   }
 
   /**
@@ -82,6 +87,7 @@ export class Matrix {
    * @param row Row index, from 0.
    * @param col Column index, from 0.
    * @returns The entry at (`row`, `col`).
+   * @throws {RangeError} When an index is not an integer within the shape.
    *
    * @example Usage
    * ```ts
@@ -188,17 +194,90 @@ export function nested(
   return out;
 }
 
+/**
+ * Whether `value` is a real Matrix, made by this library. Proxies of a Matrix
+ * and objects that merely inherit from `Matrix.prototype` are not.
+ */
+export function isMatrix(value: unknown): value is Matrix {
+  return (typeof value === "object" && value !== null) && hasBrand(value);
+}
+
 /** Throws a TypeError unless `value` is a Matrix. */
 export function assertMatrix(
   value: unknown,
   fn: string,
   name: string,
 ): asserts value is Matrix {
-  if (!(value instanceof Matrix)) {
+  if (!isMatrix(value)) {
+    const hint = Array.isArray(value)
+      ? " (build one from nested arrays with matrix(rows))"
+      : "";
     throw new TypeError(
-      `Expected ${name} of ${fn} to be a Matrix, got ${describe(value)}`,
+      `Expected ${name} of ${fn} to be a Matrix, got ${describe(value)}${hint}`,
     );
   }
+}
+
+/** Whether `value` is a class constructor, which cannot be called plainly. */
+export function isClass(value: unknown): boolean {
+  if (typeof value !== "function") return false;
+  try {
+    return /^class[\s{]/.test(Function.prototype.toString.call(value));
+  } catch {
+    return false;
+  }
+}
+
+/** Throws a TypeError unless `value` is a function that can be called. */
+export function assertFunction(value: unknown, fn: string, name: string): void {
+  if (typeof value !== "function" || isClass(value)) {
+    throw new TypeError(
+      `Expected ${name} of ${fn} to be a function, got ${describe(value)}`,
+    );
+  }
+}
+
+/**
+ * Reads an options object once: `undefined` means all defaults; anything but
+ * a plain object, or a key that is not an option (a typo such as `step` for
+ * `steps` would otherwise be ignored silently), throws a TypeError naming
+ * `fn`. Each known key is read exactly once, so a getter cannot answer a
+ * check with one value and the computation with another.
+ */
+export function readOptions<K extends string>(
+  options: unknown,
+  fn: string,
+  known: readonly K[],
+): { [key in K]?: unknown } {
+  if (options === undefined) return {};
+  if (
+    typeof options !== "object" || options === null ||
+    Array.isArray(options) || isMatrix(options)
+  ) {
+    throw new TypeError(
+      `Expected options of ${fn} to be an object such as { ${
+        known[0]
+      }: … }, got ${describe(options)}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!(known as readonly string[]).includes(key)) {
+      const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
+      throw new TypeError(
+        `Unknown option ${
+          JSON.stringify(shown)
+        } in options of ${fn}: expected ${
+          known.length === 1
+            ? known[0]
+            : `${known.slice(0, -1).join(", ")} or ${known[known.length - 1]}`
+        }`,
+      );
+    }
+  }
+  const out: { [key in K]?: unknown } = {};
+  const source = options as Record<string, unknown>;
+  for (const key of known) out[key] = source[key];
+  return out;
 }
 
 /**

@@ -18,8 +18,8 @@ export { Matrix };
  * @returns A new `rows.length` x `rows[0].length` Matrix.
  * @throws {TypeError} When `rows` is not an array of arrays of numbers; the
  * message gives the row and column of the first bad entry.
- * @throws {RangeError} When `rows` is empty or ragged, or an entry is NaN or
- * ±Infinity.
+ * @throws {RangeError} When `rows` is empty or ragged, an entry is NaN or
+ * ±Infinity, or the matrix would hold more than 2^26 entries.
  *
  * @example The article's weights
  * ```ts
@@ -57,6 +57,13 @@ export function matrix(rows: readonly (readonly number[])[]): Matrix {
   if (c === 0) {
     throw new RangeError(
       "Cannot build a matrix in matrix(rows): row 0 is empty, a matrix needs at least one column",
+    );
+  }
+  if (r * c > 2 ** 26) {
+    throw new RangeError(
+      `Cannot build a ${r}x${c} matrix in matrix(rows): it would hold more than ${
+        2 ** 26
+      } entries`,
     );
   }
   const data = new Float64Array(r * c);

@@ -5,7 +5,15 @@
  * @module
  */
 import { describe } from "./_describe.ts";
-import { assertMatrix, dataOf, fromData, type Matrix } from "./_matrix.ts";
+import {
+  assertFiniteResult,
+  assertFunction,
+  assertMatrix,
+  dataOf,
+  fromData,
+  type Matrix,
+  readOptions,
+} from "./_matrix.ts";
 
 /** Options for {@linkcode numericalGradient}. */
 export interface NumericalGradientOptions {
@@ -28,8 +36,10 @@ export interface NumericalGradientOptions {
  * @returns A Matrix with `at`'s shape: ∂f/∂at, entry by entry.
  * @throws {TypeError} When `f` is not a function, `at` is not a Matrix, or `f`
  * does not return a number.
- * @throws {RangeError} When `epsilon` is not a positive finite number, or `f`
- * returns NaN or ±Infinity.
+ * @throws {RangeError} When `epsilon` is not a positive finite number or is
+ * too small to move an entry, `f` returns NaN or ±Infinity, or the gradient
+ * overflows.
+ * @throws {unknown} Whatever `f` itself throws, unchanged.
  *
  * @example The derivative of Σ v² is 2v
  * ```ts
@@ -47,16 +57,17 @@ export function numericalGradient(
   options: NumericalGradientOptions = {},
 ): Matrix {
   const fn = "numericalGradient(f, at, options)";
-  if (typeof f !== "function") {
+  assertFunction(f, fn, "f");
+  assertMatrix(at, fn, "at");
+  const epsilon = readOptions(options, fn, ["epsilon"]).epsilon ?? 1e-5;
+  if (typeof epsilon !== "number") {
     throw new TypeError(
-      `Expected f of ${fn} to be a function, got ${describe(f)}`,
+      `Expected options.epsilon of ${fn} to be a positive finite number, got ${
+        describe(epsilon)
+      }`,
     );
   }
-  assertMatrix(at, fn, "at");
-  const epsilon = options?.epsilon ?? 1e-5;
-  if (
-    typeof epsilon !== "number" || !(epsilon > 0) || !Number.isFinite(epsilon)
-  ) {
+  if (!(epsilon > 0) || !Number.isFinite(epsilon)) {
     throw new RangeError(
       `Expected options.epsilon of ${fn} to be a positive finite number, got ${
         describe(epsilon)
@@ -95,8 +106,16 @@ export function numericalGradient(
         }) by ±${h} in ${fn}: it would overflow`,
       );
     }
+    if (plus[i] === minus[i]) {
+      throw new RangeError(
+        `Cannot step entry ${i} (${
+          base[i]
+        }) by ±${h} in ${fn}: the step is lost to rounding; use a larger options.epsilon`,
+      );
+    }
     // (v + h) − (v − h) is the step actually taken, after rounding.
     grad[i] = (call(plus, i) - call(minus, i)) / (plus[i] - minus[i]);
   }
+  assertFiniteResult(grad, fn, "the gradient");
   return fromData(at.rows, at.cols, grad);
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
+import { count, describe } from "./_describe.ts";
 import { matmul } from "./_kernels.ts";
 import { binary, type BinaryOp } from "./_kernels_elementwise.ts";
 import { pairwiseSum } from "./_sum.ts";
@@ -14,6 +14,7 @@ import {
   assertNumber,
   dataOf,
   fromData,
+  isClass,
   type Matrix,
   shapeText,
 } from "./_matrix.ts";
@@ -46,7 +47,9 @@ export function dot(a: Matrix, b: Matrix): Matrix {
     throw new RangeError(
       `Cannot multiply ${shapeText(a)} by ${
         shapeText(b)
-      } in dot(a, b): inner dimensions differ (a has ${a.cols} columns, b has ${b.rows} rows)`,
+      } in dot(a, b): inner dimensions differ (a has ${
+        count(a.cols, "column")
+      }, b has ${count(b.rows, "row")})`,
     );
   }
   const out = matmul(dataOf(a), dataOf(b), a.rows, a.cols, b.cols);
@@ -294,7 +297,7 @@ export function sum(m: Matrix): number {
  * @param axis `0` sums each column (giving 1 x c), `1` sums each row (giving
  * r x 1).
  * @returns The sums, as a row or a column.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or `axis` is not a number.
  * @throws {RangeError} When `axis` is neither 0 nor 1, or a sum overflows.
  *
  * @example Summing a batch's per-sample columns
@@ -310,7 +313,8 @@ export function sum(m: Matrix): number {
 export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
   assertMatrix(m, "sumAxis(m, axis)", "m");
   if (axis !== 0 && axis !== 1) {
-    throw new RangeError(
+    const ErrorType = typeof axis === "number" ? RangeError : TypeError;
+    throw new ErrorType(
       `Expected axis of sumAxis(m, axis) to be 0 or 1, got ${describe(axis)}`,
     );
   }
@@ -342,6 +346,7 @@ export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
  * @throws {TypeError} When `m` is not a Matrix, `f` is not a function or
  * returns something other than a number.
  * @throws {RangeError} When `f` returns NaN or ±Infinity.
+ * @throws {unknown} Whatever `f` itself throws, unchanged.
  *
  * @example Squaring, the article's `** 2`
  * ```ts
@@ -356,7 +361,7 @@ export function map(
   f: (value: number, row: number, col: number) => number,
 ): Matrix {
   assertMatrix(m, "map(m, f)", "m");
-  if (typeof f !== "function") {
+  if (typeof f !== "function" || isClass(f)) {
     throw new TypeError(
       `Expected f of map(m, f) to be a function, got ${describe(f)}`,
     );

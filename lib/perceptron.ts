@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
+import { count, describe } from "./_describe.ts";
 import { dotFma } from "./_fma.ts";
 import { matmul } from "./_kernels.ts";
 import {
@@ -13,6 +13,7 @@ import {
   dataOf,
   fromData,
   type Matrix,
+  readOptions,
   shapeText,
 } from "./_matrix.ts";
 import { pairwiseSum } from "./_sum.ts";
@@ -43,10 +44,8 @@ export interface PerceptronGradient {
   readonly b: Matrix;
 }
 
-function checkParams(
-  params: unknown,
-  fn: string,
-): asserts params is Perceptron {
+/** Reads `params.w` and `params.b` once each and checks them. */
+function checkParams(params: unknown, fn: string): Perceptron {
   if (typeof params !== "object" || params === null) {
     throw new TypeError(
       `Expected params of ${fn} to be an object { w, b } of matrices, got ${
@@ -64,6 +63,7 @@ function checkParams(
       } in ${fn}: b must be ${w.rows}x1, one entry per row of w`,
     );
   }
+  return { w, b };
 }
 
 function checkInputs(w: Matrix, x: unknown, fn: string): asserts x is Matrix {
@@ -72,16 +72,13 @@ function checkInputs(w: Matrix, x: unknown, fn: string): asserts x is Matrix {
     throw new RangeError(
       `Cannot multiply w ${shapeText(w)} by x ${
         shapeText(x)
-      } in ${fn}: x must have ${w.cols} rows, one per column of w`,
+      } in ${fn}: x must have ${count(w.cols, "row")}, one per column of w`,
     );
   }
 }
 
-function checkSamples(
-  w: Matrix,
-  data: unknown,
-  fn: string,
-): asserts data is Samples {
+/** Reads `data.x` and `data.d` once each and checks them against `w`. */
+function checkSamples(w: Matrix, data: unknown, fn: string): Samples {
   if (typeof data !== "object" || data === null) {
     throw new TypeError(
       `Expected data of ${fn} to be an object { x, d } of matrices, got ${
@@ -99,6 +96,7 @@ function checkSamples(
       } in ${fn}: d must be ${w.rows}x${x.cols}, one column per sample`,
     );
   }
+  return { x, d };
 }
 
 /** u = w·x + b into a fresh array; b is added to every column. */
@@ -139,8 +137,7 @@ function affine(
  */
 export function forward(params: Perceptron, x: Matrix): Matrix {
   const fn = "forward(params, x)";
-  checkParams(params, fn);
-  const { w, b } = params;
+  const { w, b } = checkParams(params, fn);
   checkInputs(w, x, fn);
   // Inside grad(), build u from the traced ops so that it can be differentiated.
   if (activeTape !== null) return add(dot(w, x), b);
@@ -181,10 +178,8 @@ export function gradient(
   data: Samples,
 ): PerceptronGradient {
   const fn = "gradient(params, data)";
-  checkParams(params, fn);
-  const { w, b } = params;
-  checkSamples(w, data, fn);
-  const { x, d } = data;
+  const { w, b } = checkParams(params, fn);
+  const { x, d } = checkSamples(w, data, fn);
   const r = w.rows, k = w.cols, n = x.cols;
   const state = newState(dataOf(w), dataOf(b), dataOf(x), dataOf(d), r, k, n);
   residuals(state);
@@ -335,9 +330,10 @@ function divergence(
   step: number,
   loss: number,
   learningRate: number,
+  fn: string,
 ): RangeError {
   return new RangeError(
-    `Training diverged at step ${step}: the loss became ${loss} with learning rate ${learningRate}; try a smaller learning rate, such as ${
+    `Training diverged at step ${step}: the loss became ${loss} with learning rate ${learningRate} in ${fn}; try a smaller learning rate, such as ${
       learningRate / 10
     }`,
   );
@@ -354,7 +350,9 @@ function divergence(
  * @param options Learning rate, number of steps, logging interval and whether
  * to train the bias.
  * @returns The trained parameters, the loss history and the final loss.
- * @throws {TypeError} When an argument has the wrong type or a field is missing.
+ * @throws {TypeError} When an argument has the wrong type, a field is missing,
+ * or `options` holds a key that is not an option (such as `step` for
+ * `steps`).
  * @throws {RangeError} When shapes do not fit, an option is out of range, or
  * the loss stops being finite (the message names the step and suggests a
  * smaller learning rate).
@@ -383,14 +381,15 @@ export function train(
   options: TrainOptions = {},
 ): TrainResult {
   const fn = "train(params, data, options)";
-  checkParams(params, fn);
-  checkSamples(params.w, data, fn);
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `Expected options of ${fn} to be an object, got ${describe(options)}`,
-    );
-  }
-  const learningRate = options.learningRate ?? 0.0001;
+  const { w, b } = checkParams(params, fn);
+  const { x, d } = checkSamples(w, data, fn);
+  const opts = readOptions(options, fn, [
+    "learningRate",
+    "steps",
+    "logEvery",
+    "trainBias",
+  ]);
+  const learningRate = opts.learningRate ?? 0.0001;
   if (typeof learningRate !== "number") {
     throw new TypeError(
       `Expected options.learningRate of ${fn} to be a number, got ${
@@ -405,9 +404,9 @@ export function train(
       }`,
     );
   }
-  const steps = checkCount(options.steps ?? 100, "steps", fn);
-  const logEvery = checkCount(options.logEvery ?? 1, "logEvery", fn);
-  const trainBias = options.trainBias ?? false;
+  const steps = checkCount(opts.steps ?? 100, "steps", fn);
+  const logEvery = checkCount(opts.logEvery ?? 1, "logEvery", fn);
+  const trainBias = opts.trainBias ?? false;
   if (typeof trainBias !== "boolean") {
     throw new TypeError(
       `Expected options.trainBias of ${fn} to be a boolean, got ${
@@ -416,8 +415,6 @@ export function train(
     );
   }
 
-  const { w, b } = params;
-  const { x, d } = data;
   const r = w.rows, k = w.cols, n = x.cols;
   const state = newState(
     dataOf(w).slice(),
@@ -432,7 +429,7 @@ export function train(
   const { w: ws, b: bs, gw, gb } = state;
   for (let step = 0; step < steps; step++) {
     const loss = residuals(state);
-    if (!Number.isFinite(loss)) throw divergence(step, loss, learningRate);
+    if (!Number.isFinite(loss)) throw divergence(step, loss, learningRate, fn);
     if (step % logEvery === 0) history.push({ step, loss });
     gradients(state);
     for (let i = 0; i < ws.length; i++) ws[i] = ws[i] - learningRate * gw[i];
@@ -442,7 +439,7 @@ export function train(
   }
   const finalLoss = residuals(state);
   if (!Number.isFinite(finalLoss)) {
-    throw divergence(steps, finalLoss, learningRate);
+    throw divergence(steps, finalLoss, learningRate, fn);
   }
   assertFiniteResult(ws, fn, "the weights");
   assertFiniteResult(bs, fn, "the bias");
