@@ -5,8 +5,8 @@
 // batch 12 samples). TensorFlow.js gets the same points, initial weights and
 // batches, in float32.
 //
-// `toolkitSpiralEpoch` is a STAND-IN until the toolkit's MLP lands: the epoch
-// written with the toolkit's public immutable ops, as a learner would.
+// `toolkitSpiralEpoch` is the same epoch written with the toolkit's public
+// immutable ops, as a learner would write it by hand.
 import {
   add,
   dot,
