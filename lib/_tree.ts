@@ -1,14 +1,37 @@
 // Parameter trees: a Matrix, or plain objects and arrays whose leaves are all
-// matrices. `leavesOf` validates a tree and lists its leaves in a fixed order;
-// `rebuild` makes a new tree of the same shape from new leaves, frozen.
+// matrices. `readTree` validates a tree, lists its leaves in a fixed order and
+// records its structure, walking the caller's object exactly once (each field
+// is read once, so a getter cannot answer the check with one value and the
+// rebuild with another); `rebuild` makes a new frozen tree from that record
+// and new leaves, without touching the caller's object again.
 import { describe } from "./_describe.ts";
-import { Matrix } from "./_matrix.ts";
+import { isMatrix, type Matrix } from "./_matrix.ts";
+
+/**
+ * The structure of a tree: `null` for a leaf (a Matrix), an array of
+ * structures for an array, keys and structures for a plain object.
+ */
+export type Structure =
+  | null
+  | { readonly items: readonly Structure[] }
+  | { readonly keys: readonly string[]; readonly values: readonly Structure[] };
+
+/** A tree read once: its leaves, depth first, and its structure. */
+export interface ReadTree {
+  readonly leaves: Matrix[];
+  readonly structure: Structure;
+}
+
+/** Validates a tree and records it; throws on anything but matrices. */
+export function readTree(tree: unknown, fn: string, name: string): ReadTree {
+  const leaves: Matrix[] = [];
+  const structure = collect(tree, fn, name, leaves, new Set());
+  return { leaves, structure };
+}
 
 /** Lists the matrices of a tree, depth first; throws on anything else. */
 export function leavesOf(tree: unknown, fn: string, name: string): Matrix[] {
-  const out: Matrix[] = [];
-  collect(tree, fn, name, out, new Set());
-  return out;
+  return readTree(tree, fn, name).leaves;
 }
 
 function isPlainObject(value: object): boolean {
@@ -22,10 +45,10 @@ function collect(
   path: string,
   out: Matrix[],
   seen: Set<object>,
-): void {
-  if (tree instanceof Matrix) {
+): Structure {
+  if (isMatrix(tree)) {
     out.push(tree);
-    return;
+    return null;
   }
   if (typeof tree !== "object" || tree === null) {
     throw new TypeError(
@@ -40,44 +63,67 @@ function collect(
     );
   }
   seen.add(tree);
+  let structure: Structure;
   if (Array.isArray(tree)) {
-    for (let i = 0; i < tree.length; i++) {
-      collect(tree[i], fn, `${path}[${i}]`, out, seen);
+    const length = tree.length;
+    const items: Structure[] = new Array(length);
+    for (let i = 0; i < length; i++) {
+      items[i] = collect(tree[i], fn, `${path}[${i}]`, out, seen);
     }
+    structure = { items };
   } else if (isPlainObject(tree)) {
-    for (const key of Object.keys(tree)) {
-      collect(
-        (tree as Record<string, unknown>)[key],
+    const keys = Object.keys(tree);
+    const values: Structure[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      values[i] = collect(
+        (tree as Record<string, unknown>)[keys[i]],
         fn,
-        `${path}.${key}`,
+        `${path}.${keys[i]}`,
         out,
         seen,
       );
     }
+    structure = { keys, values };
   } else {
+    const what = describe(tree);
     throw new TypeError(
-      `Expected ${path} of ${fn} to be a Matrix, a plain object or an array, got an instance of another class`,
+      `Expected ${path} of ${fn} to be a Matrix, a plain object or an array, got ${
+        what === "an object" ? "an instance of another class" : what
+      }`,
     );
   }
   seen.delete(tree);
+  return structure;
 }
 
 /**
- * A new frozen tree with `tree`'s structure whose leaves are `leaves`, in
- * the order `leavesOf` lists them. `tree` must already be validated.
+ * A new frozen tree with the recorded structure whose leaves are `leaves`, in
+ * the order `readTree` lists them.
  */
-export function rebuild<T>(tree: T, leaves: readonly Matrix[]): T {
+export function rebuild<T>(structure: Structure, leaves: readonly Matrix[]): T {
   let next = 0;
-  const walk = (node: unknown): unknown => {
-    if (node instanceof Matrix) return leaves[next++];
-    if (Array.isArray(node)) return Object.freeze(node.map(walk));
+  const walk = (node: Structure): unknown => {
+    if (node === null) return leaves[next++];
+    if ("items" in node) return Object.freeze(node.items.map(walk));
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(node as object)) {
-      out[key] = walk((node as Record<string, unknown>)[key]);
+    for (let i = 0; i < node.keys.length; i++) {
+      const key = node.keys[i];
+      const value = walk(node.values[i]);
+      if (key === "__proto__") {
+        // Assigning would set the prototype; the key must stay a plain key.
+        Object.defineProperty(out, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        out[key] = value;
+      }
     }
     return Object.freeze(out);
   };
-  return walk(tree) as T;
+  return walk(structure) as T;
 }
 
 /** Throws a RangeError unless two trees have leaves of the same shapes. */

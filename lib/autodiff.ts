@@ -14,13 +14,14 @@ import {
   assertFiniteResult,
   dataOf,
   fromData,
-  Matrix,
+  isMatrix,
+  type Matrix,
   shapeText,
 } from "./_matrix.ts";
 import { matmul } from "./_kernels.ts";
 import { logSumExpColumns, softmaxInto } from "./_nn_kernels.ts";
 import { activeTape, setActiveTape, Tape, type TapeNode } from "./_tape.ts";
-import { leavesOf, rebuild } from "./_tree.ts";
+import { readTree, rebuild } from "./_tree.ts";
 
 /**
  * Parameters that {@linkcode grad} can differentiate with respect to: a
@@ -298,7 +299,7 @@ function resultNode(tape: Tape, result: unknown, fn: string): number {
       `Cannot differentiate f in ${fn}: f returned ${result}, a number no differentiable op computed from the parameters. Combine results with the toolkit's ops rather than JavaScript's + - * / (for example sum(add(a, b)) instead of sum(a) + sum(b)), or return a 1x1 Matrix; only differentiable ops and forward are traced (not gradient, train, map or numericalGradient), and if f does not depend on the parameters its gradient is zero`,
     );
   }
-  if (result instanceof Matrix) {
+  if (isMatrix(result)) {
     if (result.rows !== 1 || result.cols !== 1) {
       throw new TypeError(
         `Cannot differentiate f in ${fn}: f must return a number or a 1x1 Matrix, got a ${
@@ -337,7 +338,7 @@ function backward(tape: Tape, start: number): (Float64Array | undefined)[] {
   // (rules may pass `g` through); it is copied before anything is added to it.
   const owned = new Uint8Array(nodes.length);
   grads[start] = new Float64Array([1]);
-  if (nodes[start].output instanceof Matrix) owned[start] = 1;
+  if (isMatrix(nodes[start].output)) owned[start] = 1;
   for (let id = start; id >= 0; id--) {
     const g = grads[id];
     const node = nodes[id];
@@ -376,7 +377,7 @@ function evaluate<P>(
   params: P,
   fn: string,
 ): ValueAndGrad<P> {
-  const leaves = leavesOf(params, fn, "params");
+  const { leaves, structure } = readTree(params, fn, "params");
   if (activeTape !== null) {
     throw new TypeError(
       `Cannot call ${fn} while another gradient is being computed: nested gradients (derivatives of derivatives) are not supported`,
@@ -390,7 +391,7 @@ function evaluate<P>(
   let result: unknown;
   setActiveTape(tape);
   try {
-    result = f(rebuild(params, wrapped));
+    result = f(rebuild<P>(structure, wrapped));
   } finally {
     setActiveTape(null);
   }
@@ -405,7 +406,7 @@ function evaluate<P>(
     assertFiniteResult(g, fn, "the gradient");
     return fromData(m.rows, m.cols, g);
   });
-  return { value, grad: rebuild(params, gradLeaves) };
+  return { value, grad: rebuild<P>(structure, gradLeaves) };
 }
 
 /**

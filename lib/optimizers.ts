@@ -11,9 +11,11 @@ import {
   assertFiniteResult,
   dataOf,
   fromData,
+  isMatrix,
   type Matrix,
+  readOptions,
 } from "./_matrix.ts";
-import { assertSameShapes, leavesOf, rebuild } from "./_tree.ts";
+import { assertSameShapes, leavesOf, readTree, rebuild } from "./_tree.ts";
 
 /**
  * An optimizer's memory: the number of updates made so far, and per-parameter
@@ -107,12 +109,13 @@ function checkDecay(value: unknown, fn: string, name: string): number {
   return value;
 }
 
-function checkOptions(options: unknown, fn: string): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `Expected options of ${fn} to be an object, got ${describe(options)}`,
-    );
-  }
+/** Optimizers made by this module; `fit` trusts what they return. */
+const builtIn = new WeakSet<object>();
+
+/** Whether `optimizer` was made by {@linkcode sgd}, `momentum` or `adam`. */
+export function isBuiltInOptimizer(optimizer: unknown): boolean {
+  return typeof optimizer === "object" && optimizer !== null &&
+    builtIn.has(optimizer);
 }
 
 /** The shared frame: validation, leaves, the update kernel, the new state. */
@@ -130,14 +133,20 @@ function makeOptimizer(
 ): Optimizer {
   const fnInit = `${name}.init(params)`;
   const fnUpdate = `${name}.update(params, grads, state)`;
-  return Object.freeze({
+  const badState = (state: unknown): TypeError =>
+    new TypeError(
+      `Expected state of ${fnUpdate} to be a state { step, slots } from ${name}.init or ${name}.update, got ${
+        describe(state)
+      }`,
+    );
+  const optimizer: Optimizer = Object.freeze({
     name,
     init<P extends object>(params: P): OptimizerState<P> {
-      const leaves = leavesOf(params, fnInit, "params");
+      const { leaves, structure } = readTree(params, fnInit, "params");
       const slots: Record<string, P> = {};
       for (const s of slotNames) {
-        slots[s] = rebuild(
-          params,
+        slots[s] = rebuild<P>(
+          structure,
           leaves.map((m) =>
             fromData(m.rows, m.cols, new Float64Array(m.rows * m.cols))
           ),
@@ -150,32 +159,58 @@ function makeOptimizer(
       grads: P,
       state: OptimizerState<P>,
     ): OptimizerStep<P> {
-      const p = leavesOf(params, fnUpdate, "params");
+      const { leaves: p, structure } = readTree(params, fnUpdate, "params");
       const g = leavesOf(grads, fnUpdate, "grads");
       assertSameShapes(p, g, fnUpdate, "params", "grads");
       if (
-        typeof state !== "object" || state === null ||
-        typeof state.step !== "number" || !Number.isSafeInteger(state.step) ||
-        state.step < 0 || typeof state.slots !== "object" ||
-        state.slots === null
+        typeof state !== "object" || state === null || Array.isArray(state) ||
+        isMatrix(state)
+      ) {
+        throw badState(state);
+      }
+      // Each field is read once: a getter cannot pass the check with one
+      // value and feed the update another.
+      const { step: previous, slots: stateSlots } = state;
+      if (typeof previous !== "number") {
+        throw new TypeError(
+          `Expected state of ${fnUpdate} to be a state from ${name}.init or ${name}.update, but its step is ${
+            describe(previous)
+          }, not a number of steps`,
+        );
+      }
+      if (!Number.isSafeInteger(previous) || previous < 0) {
+        throw new RangeError(
+          `Expected state.step of ${fnUpdate} to be a non-negative integer, got ${previous}`,
+        );
+      }
+      if (previous === Number.MAX_SAFE_INTEGER) {
+        throw new RangeError(
+          `Cannot count another step in ${fnUpdate}: state.step is already ${previous}`,
+        );
+      }
+      if (
+        slotNames.length > 0 &&
+        (typeof stateSlots !== "object" || stateSlots === null ||
+          Array.isArray(stateSlots) || isMatrix(stateSlots))
       ) {
         throw new TypeError(
-          `Expected state of ${fnUpdate} to be a state from ${name}.init or ${name}.update, got ${
-            describe(state)
-          }`,
+          `Expected state.slots of ${fnUpdate} to be an object { ${
+            slotNames.join(", ")
+          } } from ${name}.init or ${name}.update, got ${describe(stateSlots)}`,
         );
       }
       const slots = slotNames.map((s) => {
-        if (!(s in state.slots)) {
+        const tree = (stateSlots as Record<string, unknown>)[s];
+        if (tree === undefined) {
           throw new TypeError(
             `Expected state of ${fnUpdate} to hold slot "${s}": pass the state from ${name}.init or ${name}.update`,
           );
         }
-        const leaves = leavesOf(state.slots[s], fnUpdate, `state.slots.${s}`);
+        const leaves = leavesOf(tree, fnUpdate, `state.slots.${s}`);
         assertSameShapes(p, leaves, fnUpdate, "params", `state.slots.${s}`);
         return leaves;
       });
-      const step = state.step + 1;
+      const step = previous + 1;
       const newParams: Matrix[] = [];
       const newSlots: Matrix[][] = slotNames.map(() => []);
       for (let i = 0; i < p.length; i++) {
@@ -195,6 +230,13 @@ function makeOptimizer(
           `${fnUpdate} at step ${step}`,
           "the new parameters (training diverged; try a smaller learning rate)",
         );
+        fresh.forEach((f) =>
+          assertFiniteResult(
+            f,
+            `${fnUpdate} at step ${step}`,
+            "the optimizer's state (the gradient overflows; try a smaller learning rate)",
+          )
+        );
         newParams.push(fromData(p[i].rows, p[i].cols, out));
         fresh.forEach((f, k) =>
           newSlots[k].push(fromData(p[i].rows, p[i].cols, f))
@@ -202,14 +244,16 @@ function makeOptimizer(
       }
       const slotTrees: Record<string, P> = {};
       slotNames.forEach((s, k) => {
-        slotTrees[s] = rebuild(params, newSlots[k]);
+        slotTrees[s] = rebuild<P>(structure, newSlots[k]);
       });
       return Object.freeze({
-        params: rebuild(params, newParams),
+        params: rebuild<P>(structure, newParams),
         state: Object.freeze({ step, slots: Object.freeze(slotTrees) }),
       });
     },
   });
+  builtIn.add(optimizer);
+  return optimizer;
 }
 
 /**
@@ -284,8 +328,8 @@ export function momentum(
 ): Optimizer {
   const fn = "momentum(learningRate, options)";
   const lr = checkRate(learningRate, fn, "learningRate");
-  checkOptions(options, fn);
-  const beta = checkDecay(options.beta ?? 0.9, fn, "options.beta");
+  const { beta: betaOption } = readOptions(options, fn, ["beta"]);
+  const beta = checkDecay(betaOption ?? 0.9, fn, "options.beta");
   return makeOptimizer(
     `momentum(${lr}, { beta: ${beta} })`,
     ["velocity"],
@@ -351,10 +395,10 @@ export function adam(
 ): Optimizer {
   const fn = "adam(learningRate, options)";
   const lr = checkRate(learningRate, fn, "learningRate");
-  checkOptions(options, fn);
-  const beta1 = checkDecay(options.beta1 ?? 0.9, fn, "options.beta1");
-  const beta2 = checkDecay(options.beta2 ?? 0.999, fn, "options.beta2");
-  const epsilon = checkRate(options.epsilon ?? 1e-8, fn, "options.epsilon");
+  const o = readOptions(options, fn, ["beta1", "beta2", "epsilon"]);
+  const beta1 = checkDecay(o.beta1 ?? 0.9, fn, "options.beta1");
+  const beta2 = checkDecay(o.beta2 ?? 0.999, fn, "options.beta2");
+  const epsilon = checkRate(o.epsilon ?? 1e-8, fn, "options.epsilon");
   return makeOptimizer(
     `adam(${lr}, { beta1: ${beta1}, beta2: ${beta2}, epsilon: ${epsilon} })`,
     ["m", "v"],
