@@ -26,6 +26,9 @@ export interface Rng {
    * @param low The smallest possible value.
    * @param high The bound, never reached.
    * @returns A number in [`low`, `high`), by default in [0, 1).
+   * @throws {TypeError} When `low` or `high` is not a number.
+   * @throws {RangeError} When they are not finite, `low` is not below
+   * `high`, or `high` − `low` overflows.
    */
   uniform(low?: number, high?: number): number;
   /**
@@ -34,6 +37,9 @@ export interface Rng {
    * @param mean The mean.
    * @param sd The standard deviation.
    * @returns A number from N(`mean`, `sd`²), by default from N(0, 1).
+   * @throws {TypeError} When `mean` or `sd` is not a number.
+   * @throws {RangeError} When they are not finite, `sd` is negative, or the
+   * sample overflows.
    */
   normal(mean?: number, sd?: number): number;
   /**
@@ -41,11 +47,15 @@ export interface Rng {
    *
    * @param n The number of possible values, a positive integer up to 2^32.
    * @returns An integer from 0 to `n` − 1.
+   * @throws {TypeError} When `n` is not a number.
+   * @throws {RangeError} When `n` is not an integer from 1 to 2^32.
    */
   int(n: number): number;
 }
 
 const TWO_PI = 2 * Math.PI;
+/** The longest permutation {@linkcode shuffle} makes: a Matrix's most entries. */
+const MAX_SHUFFLE = 2 ** 26;
 
 /**
  * Creates a seeded generator (xoshiro128**). Generators made from the same
@@ -112,24 +122,73 @@ export function createRng(seed: number): Rng {
   return {
     uint32,
     uniform(low = 0, high = 1): number {
-      return low + (high - low) * unit();
+      const fn = "uniform(low, high)";
+      checkFinite(low, fn, "low");
+      checkFinite(high, fn, "high");
+      if (!(low < high)) {
+        throw new RangeError(
+          `Expected low < high in ${fn}, got low ${low} and high ${high}`,
+        );
+      }
+      const width = high - low;
+      if (!Number.isFinite(width)) {
+        throw new RangeError(
+          `Cannot draw from [${low}, ${high}) in ${fn}: the width of the interval overflows`,
+        );
+      }
+      return low + width * unit();
     },
     normal(mean = 0, sd = 1): number {
+      const fn = "normal(mean, sd)";
+      checkFinite(mean, fn, "mean");
+      checkFinite(sd, fn, "sd");
+      if (sd < 0) {
+        throw new RangeError(
+          `Expected sd of ${fn} to be non-negative, got ${sd}`,
+        );
+      }
       const u1 = 1 - unit(); // in (0, 1], so the logarithm is finite
       const u2 = unit();
-      return mean + sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
+      const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
+      const value = mean + sd * z;
+      if (!Number.isFinite(value)) {
+        throw new RangeError(
+          `Cannot draw from N(${mean}, ${sd}²) in ${fn}: the sample overflows`,
+        );
+      }
+      return value;
     },
     int(n: number): number {
-      if (!Number.isInteger(n) || n < 1 || n > 4294967296) {
-        throw new RangeError(
-          `Expected n of int(n) to be an integer from 1 to 2^32, got ${
+      const fn = "int(n)";
+      if (typeof n !== "number") {
+        throw new TypeError(
+          `Expected n of ${fn} to be an integer from 1 to 2^32, got ${
             describe(n)
           }`,
+        );
+      }
+      if (!Number.isInteger(n) || n < 1 || n > 4294967296) {
+        throw new RangeError(
+          `Expected n of ${fn} to be an integer from 1 to 2^32, got ${n}`,
         );
       }
       return Math.floor(unit() * n);
     },
   };
+}
+
+/** Throws unless `value` is a finite number (for the generator's methods). */
+function checkFinite(value: unknown, fn: string, name: string): void {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Expected ${name} of ${fn} to be a number, got ${describe(value)}`,
+    );
+  }
+  if (!Number.isFinite(value)) {
+    throw new RangeError(
+      `Expected ${name} of ${fn} to be a finite number, got ${value}`,
+    );
+  }
 }
 
 /**
@@ -139,9 +198,10 @@ export function createRng(seed: number): Rng {
  * @param n The length, a non-negative integer.
  * @param rng The generator to draw from; it advances.
  * @returns A new array holding each of 0 … n − 1 once.
- * @throws {TypeError} When `rng` is not a generator from
- * {@linkcode createRng}.
- * @throws {RangeError} When `n` is not a non-negative safe integer.
+ * @throws {TypeError} When `n` is not a number, or `rng` has no `uniform`
+ * method (a generator from {@linkcode createRng} has one).
+ * @throws {RangeError} When `n` is not an integer from 0 to 2^26, or
+ * `rng.uniform()` returns anything but a number in [0, 1).
  *
  * @example Usage
  * ```ts
@@ -155,17 +215,23 @@ export function createRng(seed: number): Rng {
  */
 export function shuffle(n: number, rng: Rng): number[] {
   const fn = "shuffle(n, rng)";
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(
+  if (typeof n !== "number") {
+    throw new TypeError(
       `Expected n of ${fn} to be a non-negative integer, got ${describe(n)}`,
     );
   }
-  if (
-    typeof rng !== "object" || rng === null ||
-    typeof (rng as Rng).uint32 !== "function"
-  ) {
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SHUFFLE) {
+    throw new RangeError(
+      `Expected n of ${fn} to be an integer from 0 to ${MAX_SHUFFLE}, got ${n}`,
+    );
+  }
+  // `uniform` is read once and called as a method of `rng`.
+  const uniform = typeof rng === "object" && rng !== null
+    ? (rng as Partial<Rng>).uniform
+    : undefined;
+  if (typeof uniform !== "function") {
     throw new TypeError(
-      `Expected rng of ${fn} to be a generator from createRng(seed), got ${
+      `Expected rng of ${fn} to be a generator from createRng(seed), with a uniform() method, got ${
         describe(rng)
       }`,
     );
@@ -173,7 +239,17 @@ export function shuffle(n: number, rng: Rng): number[] {
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
+    const u: unknown = uniform.call(rng);
+    // One comparison per draw: a generator that is not uniform on [0, 1)
+    // would otherwise leave holes in the permutation.
+    if (!(typeof u === "number" && u >= 0 && u < 1)) {
+      throw new RangeError(
+        `Expected rng.uniform() to return a number in [0, 1) in ${fn}, got ${
+          describe(u)
+        }`,
+      );
+    }
+    const j = Math.floor(u * (i + 1));
     const t = out[i];
     out[i] = out[j];
     out[j] = t;
