@@ -1,12 +1,18 @@
 // The MLP's internals: validation, and the fused forward and backward passes
 // in plain float64 over row-major arrays, shared by nn.ts and fit.ts.
 import { describe } from "./_describe.ts";
-import { assertMatrix, dataOf, type Matrix, shapeText } from "./_matrix.ts";
+import {
+  assertMatrix,
+  dataOf,
+  isMatrix,
+  type Matrix,
+  shapeText,
+} from "./_matrix.ts";
 import { gemmSparseA, mostlyZero, transposeData } from "./_gemm.ts";
 import { matmul } from "./_kernels.ts";
 import { crossEntropyOf, sigmoidOf, softmaxInto } from "./_nn_kernels.ts";
 import { pairwiseSum } from "./_sum.ts";
-import type { Activation, LossName, Mlp } from "./nn.ts";
+import type { Activation, Dense, LossName, Mlp } from "./nn.ts";
 import type { Samples } from "./perceptron.ts";
 
 const ACTIVATIONS: readonly string[] = ["identity", "relu", "sigmoid", "tanh"];
@@ -16,11 +22,12 @@ const LOSSES: readonly string[] = [
   "squaredError",
 ];
 
+/** Throws unless `value` names an activation. */
 export function checkActivation(
   value: unknown,
   fn: string,
   name: string,
-): void {
+): asserts value is Activation {
   if (typeof value !== "string" || !ACTIVATIONS.includes(value)) {
     throw new TypeError(
       `Expected ${name} of ${fn} to be one of ${
@@ -42,9 +49,18 @@ export function checkLoss(value: unknown, fn: string, name: string): LossName {
   return value as LossName;
 }
 
-/** Throws unless `model` is a well-formed MLP. */
-export function checkMlp(model: unknown, fn: string, name = "model"): void {
-  if (typeof model !== "object" || model === null) {
+/**
+ * Throws unless `model` is a well-formed MLP; returns a frozen copy of it
+ * (`layers` a fresh array of fresh `{ w, b }`), each field of the caller's
+ * objects read exactly once. Callers use the copy, never `model` again, so a
+ * getter cannot pass the check with one value and feed the computation
+ * another.
+ */
+export function checkMlp(model: unknown, fn: string, name = "model"): Mlp {
+  if (
+    typeof model !== "object" || model === null || Array.isArray(model) ||
+    isMatrix(model)
+  ) {
     throw new TypeError(
       `Expected ${name} of ${fn} to be an MLP { layers, activation, output } (see mlp()), got ${
         describe(model)
@@ -52,34 +68,26 @@ export function checkMlp(model: unknown, fn: string, name = "model"): void {
     );
   }
   const { layers, activation, output } = model as Record<string, unknown>;
-  if (!Array.isArray(layers) || layers.length === 0) {
+  if (!Array.isArray(layers)) {
     throw new TypeError(
       `Expected ${name}.layers of ${fn} to be a non-empty array of { w, b } layers, got ${
         describe(layers)
       }`,
     );
   }
+  const count = layers.length;
+  if (count === 0) {
+    throw new RangeError(
+      `Expected ${name}.layers of ${fn} to hold at least one { w, b } layer, got an empty array`,
+    );
+  }
   checkActivation(activation, fn, `${name}.activation`);
   checkActivation(output, fn, `${name}.output`);
+  const checked: Dense[] = new Array(count);
   let previous = -1;
-  layers.forEach((layer: unknown, l: number) => {
-    if (typeof layer !== "object" || layer === null) {
-      throw new TypeError(
-        `Expected ${name}.layers[${l}] of ${fn} to be a { w, b } layer, got ${
-          describe(layer)
-        }`,
-      );
-    }
-    const { w, b } = layer as Record<string, unknown>;
-    assertMatrix(w, fn, `${name}.layers[${l}].w`);
-    assertMatrix(b, fn, `${name}.layers[${l}].b`);
-    if (b.cols !== 1 || b.rows !== w.rows) {
-      throw new RangeError(
-        `Cannot use bias ${shapeText(b)} with weights ${
-          shapeText(w)
-        } in ${name}.layers[${l}] of ${fn}: b must be ${w.rows}x1`,
-      );
-    }
+  for (let l = 0; l < count; l++) {
+    const layer: unknown = layers[l];
+    const { w, b } = checkLayer(layer, fn, `${name}.layers[${l}]`);
     if (previous >= 0 && w.cols !== previous) {
       throw new RangeError(
         `Cannot chain ${name}.layers[${l}] (weights ${
@@ -88,15 +96,50 @@ export function checkMlp(model: unknown, fn: string, name = "model"): void {
       );
     }
     previous = w.rows;
+    checked[l] = Object.freeze({ w, b });
+  }
+  return Object.freeze({
+    layers: Object.freeze(checked),
+    activation: activation as Activation,
+    output: output as Activation,
   });
 }
 
+/**
+ * Throws unless `layer` is `{ w, b }` with w r x k and b r x 1; returns its
+ * fields, each read once.
+ */
+export function checkLayer(layer: unknown, fn: string, name: string): Dense {
+  if (
+    typeof layer !== "object" || layer === null || Array.isArray(layer) ||
+    isMatrix(layer)
+  ) {
+    throw new TypeError(
+      `Expected ${name} of ${fn} to be a { w, b } layer of matrices, got ${
+        describe(layer)
+      }`,
+    );
+  }
+  const { w, b } = layer as Record<string, unknown>;
+  assertMatrix(w, fn, `${name}.w`);
+  assertMatrix(b, fn, `${name}.b`);
+  if (b.cols !== 1 || b.rows !== w.rows) {
+    throw new RangeError(
+      `Cannot use bias ${shapeText(b)} with weights ${
+        shapeText(w)
+      } in ${name} of ${fn}: b must be ${w.rows}x1`,
+    );
+  }
+  return { w, b };
+}
+
+/** Throws unless `x` is a Matrix with one row per input of the checked model. */
 export function checkInput(
   model: Mlp,
   x: unknown,
   fn: string,
   name: string,
-): void {
+): asserts x is Matrix {
   assertMatrix(x, fn, name);
   const k = model.layers[0].w.cols;
   if (x.rows !== k) {
@@ -108,14 +151,20 @@ export function checkInput(
   }
 }
 
-/** Throws unless `data` is { x, d } fitting the model; for fit and friends. */
+/**
+ * Throws unless `data` is { x, d } fitting the checked model; returns its
+ * fields, each read once.
+ */
 export function checkSamples(
   model: Mlp,
   data: unknown,
   fn: string,
   name = "data",
-): asserts data is Samples {
-  if (typeof data !== "object" || data === null) {
+): Samples {
+  if (
+    typeof data !== "object" || data === null || Array.isArray(data) ||
+    isMatrix(data)
+  ) {
     throw new TypeError(
       `Expected ${name} of ${fn} to be an object { x, d } of matrices, got ${
         describe(data)
@@ -126,15 +175,37 @@ export function checkSamples(
   checkInput(model, x, fn, `${name}.x`);
   assertMatrix(d, fn, `${name}.d`);
   const r = model.layers[model.layers.length - 1].w.rows;
-  if (d.rows !== r || d.cols !== (x as Matrix).cols) {
+  if (d.rows !== r || d.cols !== x.cols) {
     throw new RangeError(
       `Cannot train a network of ${r} outputs on ${name}.x ${
-        shapeText(x as Matrix)
-      } towards ${name}.d ${shapeText(d)} in ${fn}: ${name}.d must be ${r}x${
-        (x as Matrix).cols
-      }, one column per sample`,
+        shapeText(x)
+      } towards ${name}.d ${
+        shapeText(d)
+      } in ${fn}: ${name}.d must be ${r}x${x.cols}, one column per sample`,
     );
   }
+  return { x, d };
+}
+
+/**
+ * One dense layer on plain arrays: activation(w·x + b) for w r x k and x
+ * k x n, rounded as `add(dot(w, x), b)` and the activation ops round.
+ */
+export function denseData(
+  w: Matrix,
+  b: Matrix,
+  x: Matrix,
+  activation: Activation,
+): Float64Array {
+  const r = w.rows, n = x.cols;
+  const u = matmul(dataOf(w), dataOf(x), r, w.cols, n);
+  const bd = dataOf(b);
+  for (let i = 0; i < r; i++) {
+    const bi = bd[i];
+    for (let j = 0; j < n; j++) u[i * n + j] += bi;
+  }
+  activateInPlace(u, activation);
+  return u;
 }
 
 /** Applies an activation in place. */

@@ -4,13 +4,27 @@
  * @module
  */
 import { describe } from "./_describe.ts";
-import { dataOf, fromData } from "./_matrix.ts";
+import {
+  assertFunction,
+  dataOf,
+  fromData,
+  isMatrix,
+  readOptions,
+} from "./_matrix.ts";
 import { countCorrect } from "./_nn_kernels.ts";
 import { checkLoss, checkMlp, checkSamples, lossAndGradients } from "./_mlp.ts";
-import { type Dense, evaluate, type LossName, type Mlp } from "./nn.ts";
-import { adam, type Optimizer, type OptimizerState } from "./optimizers.ts";
+import { type Dense, evaluateChecked, type LossName, type Mlp } from "./nn.ts";
+import {
+  adam,
+  isBuiltInOptimizer,
+  type Optimizer,
+  type OptimizerState,
+  type OptimizerStep,
+} from "./optimizers.ts";
 import type { Samples } from "./perceptron.ts";
 import { createRng, shuffle } from "./random.ts";
+
+type Layers = readonly Dense[];
 
 /** One epoch of {@linkcode fit}'s history. */
 export interface EpochRecord {
@@ -62,11 +76,17 @@ export interface FitOptions {
    * @default {"softmaxCrossEntropy"}
    */
   loss?: LossName;
-  /** Held-out samples, evaluated after each epoch. */
+  /**
+   * Held-out samples, evaluated after each epoch.
+   *
+   * @default {undefined} (none: the history has no validation fields)
+   */
   validation?: Samples;
   /**
    * Called after each epoch with its record (for progress output). What it
    * returns is ignored.
+   *
+   * @default {undefined} (none: nothing is called)
    */
   onEpoch?: (record: EpochRecord) => void;
 }
@@ -100,6 +120,49 @@ function checkCount(
     );
   }
   return value;
+}
+
+/**
+ * Checks what a user's optimizer returned from `update`: `{ params, state }`
+ * with `params` layers of the model's shapes. Returns the state and the next
+ * model, each field read once.
+ */
+function checkStep(
+  next: unknown,
+  current: Mlp,
+  fn: string,
+  epoch: number,
+): { state: OptimizerState<readonly Dense[]>; model: Mlp } {
+  const where = `options.optimizer.update (in epoch ${epoch})`;
+  if (
+    typeof next !== "object" || next === null || Array.isArray(next) ||
+    isMatrix(next)
+  ) {
+    throw new TypeError(
+      `Expected ${where} of ${fn} to return { params, state }, got ${
+        describe(next)
+      }`,
+    );
+  }
+  const { params, state } = next as Record<string, unknown>;
+  const model = checkMlp(
+    { ...current, layers: params },
+    fn,
+    `the model from ${where}`,
+  );
+  const same = model.layers.length === current.layers.length &&
+    model.layers.every(({ w }, l) =>
+      w.rows === current.layers[l].w.rows && w.cols === current.layers[l].w.cols
+    );
+  if (!same) {
+    throw new RangeError(
+      `Expected ${where} of ${fn} to return params with the structure and shapes of the model's layers`,
+    );
+  }
+  return {
+    state: state as OptimizerState<readonly Dense[]>,
+    model,
+  };
 }
 
 /** Copies the columns order[start … start + count) of an r x n array. */
@@ -164,25 +227,28 @@ export function fit(
   options: FitOptions = {},
 ): FitResult {
   const fn = "fit(model, data, options)";
-  checkMlp(model, fn);
-  checkSamples(model, data, fn);
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `Expected options of ${fn} to be an object, got ${describe(options)}`,
-    );
-  }
-  const epochs = checkCount(options.epochs ?? 10, fn, "options.epochs", 1e7);
+  const net = checkMlp(model, fn);
+  const { x, d } = checkSamples(net, data, fn);
+  const o = readOptions(options, fn, [
+    "epochs",
+    "batchSize",
+    "optimizer",
+    "seed",
+    "loss",
+    "validation",
+    "onEpoch",
+  ]);
+  const epochs = checkCount(o.epochs ?? 10, fn, "options.epochs", 1e7);
   const batchSize = checkCount(
-    options.batchSize ?? 32,
+    o.batchSize ?? 32,
     fn,
     "options.batchSize",
     2 ** 26,
   );
-  const optimizer = options.optimizer ?? adam(0.001);
+  const optimizer = o.optimizer ?? adam(0.001);
   if (
     typeof optimizer !== "object" || optimizer === null ||
-    typeof optimizer.init !== "function" ||
-    typeof optimizer.update !== "function"
+    Array.isArray(optimizer) || isMatrix(optimizer)
   ) {
     throw new TypeError(
       `Expected options.optimizer of ${fn} to be an optimizer such as adam(0.001), got ${
@@ -190,30 +256,46 @@ export function fit(
       }`,
     );
   }
+  // Read once; called as methods of the optimizer.
+  const { init, update } = optimizer as Record<string, unknown>;
+  assertFunction(init, fn, "options.optimizer.init");
+  assertFunction(update, fn, "options.optimizer.update");
+  const trusted = isBuiltInOptimizer(optimizer);
   const loss = checkLoss(
-    options.loss ?? "softmaxCrossEntropy",
+    o.loss ?? "softmaxCrossEntropy",
     fn,
     "options.loss",
   );
-  const validation = options.validation;
-  if (validation !== undefined) {
-    checkSamples(model, validation, fn, "options.validation");
-  }
-  const onEpoch = options.onEpoch;
-  if (onEpoch !== undefined && typeof onEpoch !== "function") {
+  const validation = o.validation === undefined
+    ? undefined
+    : checkSamples(net, o.validation, fn, "options.validation");
+  if (o.onEpoch !== undefined) assertFunction(o.onEpoch, fn, "options.onEpoch");
+  const onEpoch = o.onEpoch as FitOptions["onEpoch"];
+  const seed = o.seed ?? 0;
+  if (typeof seed !== "number") {
     throw new TypeError(
-      `Expected options.onEpoch of ${fn} to be a function, got ${
-        describe(onEpoch)
+      `Expected options.seed of ${fn} to be a safe integer, got ${
+        describe(seed)
       }`,
     );
   }
-  const rng = createRng(options.seed ?? 0);
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(
+      `Expected options.seed of ${fn} to be a safe integer, got ${seed}`,
+    );
+  }
+  const rng = createRng(seed);
 
-  const { x, d } = data;
   const n = x.cols, k = x.rows, r = d.rows;
   const xs = dataOf(x), ds = dataOf(d);
-  let current: Mlp = model;
-  let state = optimizer.init(model.layers);
+  let current: Mlp = net;
+  const initFn = init as (p: Layers) => OptimizerState<Layers>;
+  const updateFn = update as (
+    p: Layers,
+    g: Layers,
+    s: OptimizerState<Layers>,
+  ) => OptimizerStep<Layers>;
+  let state = initFn.call(optimizer, net.layers);
   const history: EpochRecord[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle(n, rng);
@@ -237,9 +319,20 @@ export function fit(
           b: fromData(layer.b.rows, 1, step.grads[2 * l + 1]),
         })
       );
-      const next = optimizer.update(current.layers, grads, state);
-      state = next.state;
-      current = Object.freeze({ ...current, layers: next.params });
+      const next = updateFn.call(
+        optimizer,
+        current.layers,
+        grads,
+        state,
+      );
+      if (trusted) {
+        state = next.state;
+        current = Object.freeze({ ...current, layers: next.params });
+      } else {
+        // Someone else's optimizer: check what it returns (a few fields per
+        // step, nothing per entry) before training on with it.
+        ({ state, model: current } = checkStep(next, current, fn, epoch));
+      }
     }
     let record: EpochRecord = {
       epoch,
@@ -247,7 +340,7 @@ export function fit(
       accuracy: correct / n,
     };
     if (validation !== undefined) {
-      const v = evaluate(current, validation, loss);
+      const v = evaluateChecked(current, validation, loss, fn);
       record = {
         ...record,
         validationLoss: v.loss,

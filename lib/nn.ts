@@ -14,17 +14,22 @@
 import { describe } from "./_describe.ts";
 import {
   assertFiniteResult,
+  assertMatrix,
   dataOf,
   fromData,
   type Matrix,
+  readOptions,
+  shapeText,
 } from "./_matrix.ts";
 import { countCorrect } from "./_nn_kernels.ts";
 import {
   checkActivation,
   checkInput,
+  checkLayer,
   checkLoss,
   checkMlp,
   checkSamples,
+  denseData,
   forwardAll,
   lossAndGradients,
   lossOf,
@@ -63,6 +68,9 @@ export interface Mlp {
   readonly output: Activation;
 }
 
+/** The most widths {@linkcode mlp} accepts: inputs, 1023 layers. */
+const MAX_WIDTHS = 1024;
+
 /** Options for {@linkcode mlp}. */
 export interface MlpOptions {
   /**
@@ -96,10 +104,12 @@ export interface MlpOptions {
  * @param seed The seed of the initial weights, a safe integer.
  * @param options The activations and the initialisation.
  * @returns A new network; the same arguments always give the same network.
- * @throws {TypeError} When `sizes` is not an array, an option is not one of
- * the names it accepts, or `seed` is not a number.
- * @throws {RangeError} When a size is not a positive integer, there are fewer
- * than two, or `seed` is not a safe integer.
+ * @throws {TypeError} When `sizes` is not an array, `options` is not an
+ * object or has an unknown key, an option is not one of the names it
+ * accepts, or `seed` is not a number.
+ * @throws {RangeError} When a size is not an integer from 1 to 65536, there
+ * are fewer than two or more than 1024, a layer would have more than 2^26
+ * weights, or `seed` is not a safe integer.
  *
  * @example A 2-4-1 network
  * ```ts
@@ -126,12 +136,16 @@ export function mlp(
       }`,
     );
   }
-  if (sizes.length < 2) {
+  const length = sizes.length;
+  if (length < 2 || length > MAX_WIDTHS) {
     throw new RangeError(
-      `Expected sizes of ${fn} to hold at least two widths (inputs and outputs), got ${sizes.length}`,
+      `Expected sizes of ${fn} to hold at least two widths (inputs and outputs) and at most ${MAX_WIDTHS}, got ${length}`,
     );
   }
-  sizes.forEach((s, i) => {
+  // Each width is read once, into a copy that the rest of mlp uses.
+  const widths: unknown[] = new Array(length);
+  for (let i = 0; i < length; i++) widths[i] = sizes[i];
+  widths.forEach((s, i) => {
     if (typeof s !== "number" || !Number.isInteger(s) || s < 1 || s > 65536) {
       throw new RangeError(
         `Expected sizes[${i}] of ${fn} to be a positive integer up to 65536, got ${
@@ -139,17 +153,30 @@ export function mlp(
         }`,
       );
     }
+    if (i > 0 && s * (widths[i - 1] as number) > 2 ** 26) {
+      throw new RangeError(
+        `Cannot make a layer of ${
+          widths[i - 1]
+        } inputs and ${s} outputs in ${fn}: its weights would hold more than 2^26 entries`,
+      );
+    }
   });
-  if (typeof options !== "object" || options === null) {
+  if (typeof seed !== "number") {
     throw new TypeError(
-      `Expected options of ${fn} to be an object, got ${describe(options)}`,
+      `Expected seed of ${fn} to be a safe integer, got ${describe(seed)}`,
     );
   }
-  const activation = options.activation ?? "relu";
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(
+      `Expected seed of ${fn} to be a safe integer, got ${seed}`,
+    );
+  }
+  const o = readOptions(options, fn, ["activation", "output", "init"]);
+  const activation = o.activation ?? "relu";
   checkActivation(activation, fn, "options.activation");
-  const output = options.output ?? "identity";
+  const output = o.output ?? "identity";
   checkActivation(output, fn, "options.output");
-  const init = options.init ?? (activation === "relu" ? "he" : "xavier");
+  const init = o.init ?? (activation === "relu" ? "he" : "xavier");
   if (init !== "he" && init !== "xavier") {
     throw new TypeError(
       `Expected options.init of ${fn} to be "he" or "xavier", got ${
@@ -159,8 +186,8 @@ export function mlp(
   }
   const rng = createRng(seed);
   const layers: Dense[] = [];
-  for (let l = 1; l < sizes.length; l++) {
-    const fanIn = sizes[l - 1], fanOut = sizes[l];
+  for (let l = 1; l < widths.length; l++) {
+    const fanIn = widths[l - 1] as number, fanOut = widths[l] as number;
     const w = new Float64Array(fanOut * fanIn);
     if (init === "he") {
       const sd = Math.sqrt(2 / fanIn);
@@ -191,9 +218,9 @@ export function mlp(
  * @param x The inputs, k x n: one column per sample.
  * @param activation The function applied to w·x + b.
  * @returns The outputs, r x n.
- * @throws {TypeError} When an argument is not a Matrix or `activation` is
- * not a known name.
- * @throws {RangeError} When the shapes do not fit.
+ * @throws {TypeError} When `layer` is not `{ w, b }` of matrices, `x` is
+ * not a Matrix or `activation` is not a known name.
+ * @throws {RangeError} When the shapes do not fit, or an output overflows.
  *
  * @example The article's model is one dense layer
  * ```ts
@@ -213,25 +240,34 @@ export function dense(
   activation: Activation = "identity",
 ): Matrix {
   const fn = "dense(layer, x, activation)";
-  if (typeof layer !== "object" || layer === null) {
-    throw new TypeError(
-      `Expected layer of ${fn} to be an object { w, b } of matrices, got ${
-        describe(layer)
-      }`,
+  const { w, b } = checkLayer(layer, fn, "layer");
+  assertMatrix(x, fn, "x");
+  if (x.rows !== w.cols) {
+    throw new RangeError(
+      `Cannot feed x ${shapeText(x)} to a layer of weights ${
+        shapeText(w)
+      } in ${fn}: x must have ${w.cols} rows, one column per sample`,
     );
   }
   checkActivation(activation, fn, "activation");
-  const u = add(dot(layer.w, x), layer.b);
-  switch (activation) {
-    case "relu":
-      return relu(u);
-    case "sigmoid":
-      return sigmoid(u);
-    case "tanh":
-      return tanh(u);
-    default:
-      return u;
+  // Inside grad(), build the layer from the traced ops so that it can be
+  // differentiated; outside, in one fused pass that rounds alike.
+  if (activeTape !== null) {
+    const u = add(dot(w, x), b);
+    switch (activation) {
+      case "relu":
+        return relu(u);
+      case "sigmoid":
+        return sigmoid(u);
+      case "tanh":
+        return tanh(u);
+      default:
+        return u;
+    }
   }
+  const y = denseData(w, b, x, activation);
+  assertFiniteResult(y, fn);
+  return fromData(w.rows, x.cols, y);
 }
 
 /**
@@ -268,24 +304,24 @@ export function dense(
  */
 export function predict(model: Mlp, x: Matrix): Matrix {
   const fn = "predict(model, x)";
-  checkMlp(model, fn);
-  checkInput(model, x, fn, "x");
-  const L = model.layers.length;
+  const net = checkMlp(model, fn);
+  checkInput(net, x, fn, "x");
+  const L = net.layers.length;
   if (activeTape !== null) {
     let a = x;
     for (let l = 0; l < L; l++) {
       a = dense(
-        model.layers[l],
+        net.layers[l],
         a,
-        l === L - 1 ? model.output : model.activation,
+        l === L - 1 ? net.output : net.activation,
       );
     }
     return a;
   }
-  const acts = forwardAll(model, dataOf(x), x.cols);
+  const acts = forwardAll(net, dataOf(x), x.cols);
   const y = acts[L];
   assertFiniteResult(y, fn);
-  return fromData(model.layers[L - 1].w.rows, x.cols, y);
+  return fromData(net.layers[L - 1].w.rows, x.cols, y);
 }
 
 /**
@@ -330,17 +366,16 @@ export function mlpValueAndGrad(
   loss: LossName = "softmaxCrossEntropy",
 ): ValueAndGrad<readonly Dense[]> {
   const fn = "mlpValueAndGrad(model, data, loss)";
-  checkMlp(model, fn);
-  checkSamples(model, data, fn);
+  const net = checkMlp(model, fn);
+  const { x, d } = checkSamples(net, data, fn);
   checkLoss(loss, fn, "loss");
-  const { x, d } = data;
-  const result = lossAndGradients(model, dataOf(x), dataOf(d), x.cols, loss);
+  const result = lossAndGradients(net, dataOf(x), dataOf(d), x.cols, loss);
   if (!Number.isFinite(result.loss)) {
     throw new RangeError(
       `Cannot compute ${fn}: the loss is ${result.loss}`,
     );
   }
-  const grad = model.layers.map((layer, l) => {
+  const grad = net.layers.map((layer, l) => {
     const gw = result.grads[2 * l], gb = result.grads[2 * l + 1];
     assertFiniteResult(gw, fn, "the gradient");
     assertFiniteResult(gb, fn, "the gradient");
@@ -390,13 +425,22 @@ export function evaluate(
   loss: LossName = "softmaxCrossEntropy",
 ): Evaluation {
   const fn = "evaluate(model, data, loss)";
-  checkMlp(model, fn);
-  checkSamples(model, data, fn);
+  const net = checkMlp(model, fn);
+  const samples = checkSamples(net, data, fn);
   checkLoss(loss, fn, "loss");
-  const { x, d } = data;
+  return evaluateChecked(net, samples, loss, fn);
+}
+
+/** {@linkcode evaluate} on checked arguments (internal; for fit too). */
+export function evaluateChecked(
+  net: Mlp,
+  { x, d }: Samples,
+  loss: LossName,
+  fn: string,
+): Evaluation {
   const n = x.cols;
-  const L = model.layers.length;
-  const y = forwardAll(model, dataOf(x), n)[L];
+  const L = net.layers.length;
+  const y = forwardAll(net, dataOf(x), n)[L];
   const r = d.rows;
   const value = lossOf(loss, y, dataOf(d), r, n);
   if (!Number.isFinite(value)) {
