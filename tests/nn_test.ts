@@ -17,6 +17,7 @@ import {
   momentum,
   mse,
   numericalGradient,
+  type Optimizer,
   predict,
   sgd,
   shuffle,
@@ -443,5 +444,326 @@ Deno.test("fit refuses bad options clearly, and reports divergence", () => {
         loss: "squaredError",
       }),
     /diverged/,
+  );
+});
+
+// ------------------------------------------------- hardening (found by fuzz_test.ts)
+
+/**
+ * A copy of `obj` whose `key` answers its real value on the first read and
+ * `junk` after it: a function that reads a field twice validates one value
+ * and uses another.
+ */
+function once<T extends object>(obj: T, key: keyof T, junk: unknown): T {
+  const copy = { ...obj };
+  let reads = 0;
+  Object.defineProperty(copy, key, {
+    get: () => (reads++ === 0 ? obj[key] : junk),
+    enumerable: true,
+    configurable: true,
+  });
+  return copy;
+}
+
+/** Asserts that `f` throws `type` with a message naming `fn(`. */
+function throwsNaming(
+  f: () => unknown,
+  type: typeof TypeError | typeof RangeError,
+  fn: string,
+  pattern?: RegExp,
+): void {
+  assert.throws(f, (e: unknown) => {
+    assert.ok(e instanceof type, `expected a ${type.name}, got ${e}`);
+    assert.ok(e.message.includes(`${fn}(`), `"${e.message}" names ${fn}(`);
+    if (pattern) assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+Deno.test("rng.uniform and rng.normal check their arguments and name themselves", () => {
+  const rng = createRng(0);
+  throwsNaming(() => rng.uniform(false as never, 1), TypeError, "uniform");
+  throwsNaming(
+    () => rng.uniform(0, matrix([[1]]) as never),
+    TypeError,
+    "uniform",
+  );
+  throwsNaming(() => rng.uniform(NaN, 1), RangeError, "uniform");
+  throwsNaming(() => rng.uniform(1, 0), RangeError, "uniform", /low < high/);
+  throwsNaming(() => rng.uniform(2, 2), RangeError, "uniform");
+  throwsNaming(
+    () => rng.uniform(-1e308, 1e308),
+    RangeError,
+    "uniform",
+    /overflows/,
+  );
+  throwsNaming(() => rng.normal("0" as never), TypeError, "normal");
+  throwsNaming(() => rng.normal(0, Infinity), RangeError, "normal");
+  throwsNaming(() => rng.normal(0, -1), RangeError, "normal", /non-negative/);
+  throwsNaming(
+    () => rng.normal(1e308, 1e308),
+    RangeError,
+    "normal",
+    /overflows/,
+  );
+  throwsNaming(() => rng.int("3" as never), TypeError, "int");
+  throwsNaming(() => rng.int(0), RangeError, "int");
+  // The defaults still work, and a zero sd gives the mean.
+  const u = rng.uniform();
+  assert.ok(u >= 0 && u < 1);
+  assert.equal(rng.normal(3, 0), 3);
+  assert.ok(Number.isFinite(rng.normal()));
+});
+
+Deno.test("shuffle reads rng.uniform once, calls it as a method and checks its draws", () => {
+  throwsNaming(
+    () => shuffle(3, { uint32: () => 0 } as never),
+    TypeError,
+    "shuffle",
+    /uniform/,
+  );
+  throwsNaming(() => shuffle("3" as never, createRng(0)), TypeError, "shuffle");
+  throwsNaming(() => shuffle(2 ** 40, createRng(0)), RangeError, "shuffle");
+  throwsNaming(
+    () => shuffle(3, { uniform: () => NaN } as never),
+    RangeError,
+    "shuffle",
+    /\[0, 1\)/,
+  );
+  throwsNaming(
+    () => shuffle(3, { uniform: () => 1 } as never),
+    RangeError,
+    "shuffle",
+  );
+  const rng = createRng(5);
+  const plain = shuffle(10, createRng(5));
+  assert.deepEqual(shuffle(10, once(rng, "uniform", "junk")), plain);
+  // `this` is the generator.
+  const counter = {
+    calls: 0,
+    uniform(): number {
+      this.calls++;
+      return 0.5;
+    },
+  };
+  assert.equal(shuffle(4, counter as never).length, 4);
+  assert.equal(counter.calls, 3);
+});
+
+Deno.test("mlp checks its seed and options itself, and reads sizes once", () => {
+  throwsNaming(() => mlp([2, 3, 2], 0.5), RangeError, "mlp", /seed/);
+  throwsNaming(() => mlp([2, 3, 2], "1" as never), TypeError, "mlp", /seed/);
+  throwsNaming(
+    () => mlp([2, 3, 2], 0, { steps: 3 } as never),
+    TypeError,
+    "mlp",
+    /Unknown option "steps"/,
+  );
+  throwsNaming(
+    () => mlp([2, , 2] as never, 0),
+    RangeError,
+    "mlp",
+    /sizes\[1\]/,
+  );
+  throwsNaming(() => mlp([65536, 65536], 0), RangeError, "mlp", /2\^26/);
+  throwsNaming(
+    () => mlp(new Array(2000).fill(1), 0),
+    RangeError,
+    "mlp",
+    /at most 1024/,
+  );
+  const sizes = [2, 3, 2];
+  let reads = 0;
+  const counted = new Proxy(sizes, {
+    get: (t, k) => {
+      if (k !== "length") reads++;
+      return Reflect.get(t, k);
+    },
+  });
+  assert.deepEqual(mlp(counted, 4), mlp(sizes, 4));
+  assert.equal(reads, 3);
+  const options = { activation: "tanh", output: "sigmoid" } as const;
+  assert.deepEqual(
+    mlp(sizes, 4, once(options, "activation", 7)),
+    mlp(sizes, 4, options),
+  );
+});
+
+Deno.test("dense checks the layer and x itself, and names itself", () => {
+  const w = matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
+  const b = matrix([[1.2], [3.4]]);
+  const x = matrix([[5], [2], [7]]);
+  throwsNaming(
+    () => dense({ w, b }, w),
+    RangeError,
+    "dense",
+    /x must have 3 rows/,
+  );
+  throwsNaming(
+    () => dense({ w: [[1]], b } as never, x),
+    TypeError,
+    "dense",
+    /layer\.w/,
+  );
+  throwsNaming(
+    () => dense({ w, b: w }, x),
+    RangeError,
+    "dense",
+    /b must be 2x1/,
+  );
+  throwsNaming(() => dense({ w, b }, new Proxy(x, {})), TypeError, "dense");
+  throwsNaming(() => dense([w, b] as never, x), TypeError, "dense");
+  throwsNaming(
+    () => dense({ w: matrix([[1e308, 1e308, 1e308]]), b: matrix([[0]]) }, x),
+    RangeError,
+    "dense",
+  );
+  // Read once: a getter answering junk the second time changes nothing.
+  assert.deepEqual(
+    toArray(dense(once({ w, b }, "w", matrix([[1]])), x, "relu")),
+    [[0], [9.5]],
+  );
+});
+
+Deno.test("predict, evaluate, mlpValueAndGrad and fit read each field of the model and data once", () => {
+  const model = mlp([2, 3, 2], 1, { activation: "tanh" });
+  const x = matrix([[0, 0, 1, 1], [0, 1, 0, 1]]);
+  const d = matrix([[1, 0, 0, 1], [0, 1, 1, 0]]);
+  const data = { x, d };
+  const fields = ["layers", "activation", "output"] as const;
+  for (const key of fields) {
+    const junk = key === "layers" ? undefined : "relu";
+    assert.deepEqual(
+      toArray(predict(once(model, key, junk), x)),
+      toArray(predict(model, x)),
+    );
+    assert.deepEqual(
+      evaluate(once(model, key, junk), data, "mse"),
+      evaluate(model, data, "mse"),
+    );
+    assert.deepEqual(
+      mlpValueAndGrad(once(model, key, junk), data),
+      mlpValueAndGrad(model, data),
+    );
+    assert.deepEqual(
+      fit(once(model, key, junk), data, { epochs: 2 }).history,
+      fit(model, data, { epochs: 2 }).history,
+    );
+  }
+  for (const key of ["x", "d"] as const) {
+    const junk = matrix([[1]]);
+    assert.deepEqual(
+      evaluate(model, once(data, key, junk)),
+      evaluate(model, data),
+    );
+    assert.deepEqual(
+      mlpValueAndGrad(model, once(data, key, junk)),
+      mlpValueAndGrad(model, data),
+    );
+    const plain = fit(model, data, { epochs: 2, validation: data });
+    assert.deepEqual(
+      fit(model, once(data, key, junk), {
+        epochs: 2,
+        validation: once(data, key, junk),
+      }).history,
+      plain.history,
+    );
+  }
+  const options = { epochs: 2, batchSize: 2, seed: 3 };
+  for (const key of Object.keys(options) as (keyof typeof options)[]) {
+    assert.deepEqual(
+      fit(model, data, once(options, key, -1)).history,
+      fit(model, data, options).history,
+    );
+  }
+  // A Proxy of a Matrix is refused with a clear message.
+  const layers = [{ ...model.layers[0], w: new Proxy(model.layers[0].w, {}) }];
+  throwsNaming(
+    () => predict({ ...model, layers }, x),
+    TypeError,
+    "predict",
+    /layers\[0\]\.w/,
+  );
+  throwsNaming(
+    () => evaluate(model, { x, d: Object.create(d) }),
+    TypeError,
+    "evaluate",
+    /data\.d/,
+  );
+});
+
+Deno.test("fit checks its own options and what a foreign optimizer returns", () => {
+  const model = mlp([2, 3, 2], 1);
+  const data = {
+    x: matrix([[0, 0, 1, 1], [0, 1, 0, 1]]),
+    d: matrix([[1, 0, 0, 1], [0, 1, 1, 0]]),
+  };
+  throwsNaming(
+    () => fit(model, data, { seed: 0.5 }),
+    RangeError,
+    "fit",
+    /options\.seed/,
+  );
+  throwsNaming(
+    () => fit(model, data, { steps: 3 } as never),
+    TypeError,
+    "fit",
+    /steps/,
+  );
+  throwsNaming(
+    () => fit(model, data, { onEpoch: class {} as never }),
+    TypeError,
+    "fit",
+    /onEpoch/,
+  );
+  throwsNaming(
+    () => fit(model, data, { optimizer: { init: () => ({}) } as never }),
+    TypeError,
+    "fit",
+    /optimizer\.update/,
+  );
+  const foreign = (answer: unknown): Optimizer =>
+    ({
+      name: "foreign",
+      init: () => ({ step: 0, slots: {} }),
+      update: () => answer,
+    }) as never;
+  throwsNaming(
+    () => fit(model, data, { optimizer: foreign(undefined) }),
+    TypeError,
+    "fit",
+    /return \{ params, state \}/,
+  );
+  throwsNaming(
+    () => fit(model, data, { optimizer: foreign({ params: [], state: {} }) }),
+    RangeError,
+    "fit",
+  );
+  throwsNaming(
+    () =>
+      fit(model, data, {
+        optimizer: foreign({ params: [model.layers[0]], state: {} }),
+      }),
+    RangeError,
+    "fit",
+    /structure and shapes/,
+  );
+  // A foreign optimizer that does what sgd does trains like sgd.
+  const opt = sgd(0.1);
+  const wrapped: Optimizer = {
+    name: "wrapped",
+    init: (p) => opt.init(p),
+    update: (p, g, s) => {
+      const next = opt.update(p, g, s);
+      // A fresh array: not what sgd itself returns, so fit checks it.
+      return {
+        params: [...next.params as never[]] as never,
+        state: next.state,
+      };
+    },
+  };
+  assert.deepEqual(
+    fit(model, data, { optimizer: wrapped, epochs: 3 }).history,
+    fit(model, data, { optimizer: opt, epochs: 3 }).history,
   );
 });
