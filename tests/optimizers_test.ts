@@ -202,3 +202,127 @@ Deno.test("optimizers refuse bad settings and mismatched inputs clearly", () => 
     /diverged/,
   );
 });
+
+// ------------------------------------------------- hardening (found by fuzz_test.ts)
+
+/** A copy of `obj` whose `key` answers its value once, then `junk`. */
+function once<T extends object>(obj: T, key: keyof T, junk: unknown): T {
+  const copy = { ...obj };
+  let reads = 0;
+  Object.defineProperty(copy, key, {
+    get: () => (reads++ === 0 ? obj[key] : junk),
+    enumerable: true,
+    configurable: true,
+  });
+  return copy;
+}
+
+const optimizers: [string, () => Optimizer][] = [
+  ["sgd", () => sgd(0.1)],
+  ["momentum", () => momentum(0.1)],
+  ["adam", () => adam(0.1)],
+];
+
+for (const [name, make] of optimizers) {
+  Deno.test(`${name}: a Proxy of a Matrix or an object made from Matrix.prototype is refused clearly`, () => {
+    const opt = make();
+    const fakes = [
+      new Proxy(W, {}),
+      Object.create(W),
+      Object.create(Object.getPrototypeOf(W)),
+    ];
+    for (const fake of fakes) {
+      for (
+        const f of [
+          () => opt.init(fake),
+          () => opt.init({ w: fake, b: B }),
+          () => opt.update(fake, W, opt.init(W)),
+          () => opt.update(W, fake, opt.init(W)),
+          () => opt.update({ w: W }, { w: fake }, opt.init({ w: W })),
+        ]
+      ) {
+        assert.throws(f, (e: unknown) => {
+          assert.ok(e instanceof TypeError, String(e));
+          assert.match(e.message, /\.(init|update)\(params/);
+          assert.match(e.message, /not a real Matrix/);
+          return true;
+        });
+      }
+    }
+  });
+
+  Deno.test(`${name}: init and update read each field of the user's trees and state once`, () => {
+    const opt = make();
+    const params = { w: W, b: B };
+    const grads = { w: W, b: matrix([[0.5], [-1]]) };
+    const plain = opt.update(params, grads, opt.init(params));
+    // A getter answering junk on its second read: init walks the tree once
+    // and rebuilds the slots from what it recorded.
+    assert.deepEqual(opt.init(once(params, "w", null)), opt.init(params));
+    assert.deepEqual(
+      opt.update(
+        once(params, "w", null),
+        once(grads, "b", W),
+        opt.init(params),
+      ),
+      plain,
+    );
+    const state = opt.init(params);
+    assert.deepEqual(opt.update(params, grads, once(state, "step", -1)), plain);
+    assert.deepEqual(
+      opt.update(params, grads, once(state, "slots", null)),
+      plain,
+    );
+  });
+}
+
+Deno.test("optimizers keep a key named __proto__ as a plain key, and check their state's fields", () => {
+  const opt = adam(0.1);
+  const params = JSON.parse('{"__proto__": 0, "w": 0}');
+  params.w = W;
+  Object.defineProperty(params, "__proto__", {
+    value: B,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  const state = opt.init(params);
+  assert.equal(Object.getPrototypeOf(state.slots.m), Object.prototype);
+  assert.deepEqual(Object.keys(state.slots.m), ["__proto__", "w"]);
+  const { params: next } = opt.update(params, params, state);
+  assert.deepEqual(Object.keys(next), ["__proto__", "w"]);
+  assert.equal(Object.getPrototypeOf(next), Object.prototype);
+
+  const p = matrix([[1, 2]]);
+  assert.throws(
+    () => opt.update(p, p, { step: 0.5, slots: opt.init(p).slots }),
+    (e: unknown) =>
+      e instanceof RangeError && /state\.step of adam/.test(e.message),
+  );
+  assert.throws(
+    () => opt.update(p, p, { step: 0, slots: null as never }),
+    (e: unknown) =>
+      e instanceof TypeError && /state\.slots of adam/.test(e.message),
+  );
+  assert.throws(
+    () => opt.update(p, p, [] as never),
+    (e: unknown) => e instanceof TypeError && /state of adam/.test(e.message),
+  );
+  assert.throws(
+    () => momentum(0.1, { betta: 0.5 } as never),
+    /Unknown option "betta"/,
+  );
+  assert.throws(() => adam(0.1, 5 as never), /options of adam\(/);
+});
+
+Deno.test("adam refuses a state that would overflow even when the parameters stay finite", () => {
+  // g² overflows, so v would be Infinity while p − lr·m̂/(√v̂ + ε) stays p.
+  const opt = adam(0.1);
+  const p = matrix([[1]]);
+  assert.throws(
+    () => opt.update(p, matrix([[1e200]]), opt.init(p)),
+    (e: unknown) =>
+      e instanceof RangeError && /adam\(.*update\(params/.test(e.message) &&
+      /state/.test(e.message),
+  );
+});
