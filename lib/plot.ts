@@ -6,7 +6,16 @@
  * @module
  */
 import { describe } from "./_describe.ts";
-import { assertMatrix, dataOf, fromData, type Matrix } from "./_matrix.ts";
+import {
+  assertFunction,
+  assertMatrix,
+  assertNumber,
+  dataOf,
+  fromData,
+  isMatrix,
+  type Matrix,
+  readOptions,
+} from "./_matrix.ts";
 
 /** One named line of a {@linkcode lineChart}. */
 export interface LineSeries {
@@ -190,12 +199,46 @@ function checkSize(
   return value;
 }
 
-function checkOptions(options: unknown, fn: string): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `Expected options of ${fn} to be an object, got ${describe(options)}`,
-    );
+/**
+ * Where `v` lies on the scale from `lo` (0) to `hi` (1). The span is halved
+ * first when it overflows, as from -1e308 to 1e308.
+ */
+function ratio(v: number, lo: number, hi: number): number {
+  const span = hi - lo;
+  return Number.isFinite(span)
+    ? (v - lo) / span
+    : (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+}
+
+/** Keeps a bound that was widened past the largest float finite. */
+function clampFinite(v: number): number {
+  return Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, v));
+}
+
+/**
+ * Copies an array of finite numbers, reading each entry once; a hole of a
+ * sparse array is refused by index. `what(j)` names entry j in messages.
+ */
+function finiteNumbers(
+  values: readonly unknown[],
+  fn: string,
+  where: string,
+  what: (j: number) => string,
+): number[] {
+  const n = values.length;
+  const out: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const v = values[j];
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new RangeError(
+        `Cannot draw ${where} in ${fn}: ${what(j)} is ${
+          v === undefined && !(j in values) ? "an empty slot" : describe(v)
+        }, expected a finite number`,
+      );
+    }
+    out.push(v);
   }
+  return out;
 }
 
 /**
@@ -213,8 +256,8 @@ function niceTicks(
   const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
   if (!(hi - lo > magnitude * 1e-12) || hi - lo < 1e-290) {
     const pad = magnitude < 1e-290 ? 1 : magnitude * 0.1;
-    lo -= pad;
-    hi += pad;
+    lo = clampFinite(lo - pad);
+    hi = clampFinite(hi + pad);
   }
   // Divided first, so that a range near ±1.8e308 does not overflow.
   const raw = hi / count - lo / count;
@@ -275,10 +318,8 @@ function axes(
   const right = width - 20;
   const top = text.title ? 40 : 16;
   const bottom = height - (text.xLabel ? 48 : 32);
-  const xs = (v: number) =>
-    left + (v - xr.lo) / (xr.hi - xr.lo) * (right - left);
-  const ys = (v: number) =>
-    bottom - (v - yr.lo) / (yr.hi - yr.lo) * (bottom - top);
+  const xs = (v: number) => left + ratio(v, xr.lo, xr.hi) * (right - left);
+  const ys = (v: number) => bottom - ratio(v, yr.lo, yr.hi) * (bottom - top);
   const grid: string[] = [];
   const decoration: string[] = [];
   for (const t of xr.ticks) {
@@ -359,12 +400,22 @@ function svgDocument(width: number, height: number, body: string[]): string {
   ].join("\n");
 }
 
-/** Reads the chart's data into named series, whatever form it came in. */
+/** A series after checking: fresh arrays of finite numbers. */
+interface CheckedSeries {
+  name: string;
+  values: number[];
+  x?: number[];
+}
+
+/**
+ * Reads the chart's data into checked series, whatever form it came in.
+ * Every entry and every field of a record is read once.
+ */
 function toSeries(
   data: unknown,
   keys: readonly string[] | undefined,
   fn: string,
-): { series: LineSeries[]; xName: string } {
+): { series: CheckedSeries[]; xName: string } {
   if (!Array.isArray(data) || data.length === 0) {
     throw new TypeError(
       `Expected data of ${fn} to be a non-empty array of numbers, of series { name, values } or of history records, got ${
@@ -372,34 +423,77 @@ function toSeries(
       }`,
     );
   }
-  if (data.every((v) => typeof v === "number")) {
-    return { series: [{ name: "", values: data }], xName: "" };
+  const n = data.length;
+  const items: unknown[] = [];
+  let numbers = 0;
+  for (let i = 0; i < n; i++) {
+    const v: unknown = data[i];
+    const isRecord = typeof v === "object" && v !== null &&
+      !Array.isArray(v) && !isMatrix(v);
+    if (typeof v === "number") numbers++;
+    if ((typeof v !== "number" && !isRecord) || (numbers > 0 && numbers <= i)) {
+      throw new TypeError(
+        `Expected data of ${fn} to hold only numbers or only objects { name, values } or records, got ${
+          v === undefined && !(i in data) ? "an empty slot" : describe(v)
+        } at ${i}`,
+      );
+    }
+    items.push(v);
   }
-  if (data.some((v) => typeof v !== "object" || v === null)) {
-    throw new TypeError(
-      `Expected data of ${fn} to hold only numbers or only objects, got ${
-        describe(data.find((v) => typeof v !== "object" || v === null))
-      } among them`,
-    );
+  const where = (i: number, name: string) =>
+    `series ${i}${name ? ` (${name})` : ""}`;
+  if (numbers === n) {
+    return {
+      series: [{
+        name: "",
+        values: finiteNumbers(items, fn, "series 0", (j) => `value ${j}`),
+      }],
+      xName: "",
+    };
   }
-  const records = data as Record<string, unknown>[];
+  // Each record's own fields, read once.
+  const records = items.map((r) => ({ ...(r as Record<string, unknown>) }));
   if (records.every((r) => Array.isArray(r.values))) {
     return {
-      series: records.map((r, i) => ({
-        name: r.name === undefined ? "" : checkString(
-          r.name,
+      series: records.map((r, i) => {
+        const name = r.name === undefined
+          ? ""
+          : checkString(r.name, fn, `data[${i}].name`);
+        const raw = r.values as unknown[];
+        if (raw.length === 0) {
+          throw new RangeError(
+            `Cannot draw ${where(i, name)} in ${fn}: it has no values`,
+          );
+        }
+        const values = finiteNumbers(
+          raw,
           fn,
-          `data[${i}].name`,
-        ),
-        values: r.values as number[],
-        x: r.x === undefined ? undefined : (r.x as number[]),
-      })),
+          where(i, name),
+          (j) => `value ${j}`,
+        );
+        if (r.x === undefined) return { name, values };
+        if (!Array.isArray(r.x) || r.x.length !== values.length) {
+          throw new RangeError(
+            `Cannot draw ${
+              where(i, name)
+            } in ${fn}: it has ${values.length} values but its x is ${
+              describe(r.x)
+            }`,
+          );
+        }
+        const x = finiteNumbers(r.x, fn, where(i, name), (j) => `x ${j}`);
+        return { name, values, x };
+      }),
       xName: "",
     };
   }
   // A history: one record per epoch (or step).
   const first = records[0];
-  const xName = "epoch" in first ? "epoch" : "step" in first ? "step" : "";
+  const xName = Object.hasOwn(first, "epoch")
+    ? "epoch"
+    : Object.hasOwn(first, "step")
+    ? "step"
+    : "";
   const names = keys ??
     Object.keys(first).filter((k) =>
       k !== xName && typeof first[k] === "number"
@@ -409,51 +503,27 @@ function toSeries(
       `Cannot draw a history in ${fn}: its records have no numeric field to plot`,
     );
   }
-  const x = xName ? records.map((r) => r[xName] as number) : undefined;
+  const x = xName
+    ? finiteNumbers(
+      records.map((r) => r[xName]),
+      fn,
+      "the history",
+      (j) => `${xName} of record ${j}`,
+    )
+    : undefined;
   return {
-    series: names.map((name) => ({
+    series: names.map((name, i) => ({
       name,
-      values: records.map((r) => r[name] as number),
+      values: finiteNumbers(
+        records.map((r) => r[name]),
+        fn,
+        where(i, name),
+        (j) => `value ${j}`,
+      ),
       x,
     })),
     xName,
   };
-}
-
-function checkSeries(s: LineSeries, i: number, fn: string): void {
-  const where = `series ${i}${s.name ? ` (${s.name})` : ""}`;
-  if (!Array.isArray(s.values) || s.values.length === 0) {
-    throw new RangeError(
-      `Cannot draw ${where} in ${fn}: it has no values`,
-    );
-  }
-  s.values.forEach((v, j) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new RangeError(
-        `Cannot draw ${where} in ${fn}: value ${j} is ${
-          describe(v)
-        }, expected a finite number`,
-      );
-    }
-  });
-  if (s.x !== undefined) {
-    if (!Array.isArray(s.x) || s.x.length !== s.values.length) {
-      throw new RangeError(
-        `Cannot draw ${where} in ${fn}: it has ${s.values.length} values but its x is ${
-          describe(s.x)
-        }`,
-      );
-    }
-    s.x.forEach((v, j) => {
-      if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new RangeError(
-          `Cannot draw ${where} in ${fn}: x ${j} is ${
-            describe(v)
-          }, expected a finite number`,
-        );
-      }
-    });
-  }
 }
 
 /**
@@ -495,40 +565,62 @@ export function lineChart(
   options: LineChartOptions = {},
 ): string {
   const fn = "lineChart(data, options)";
-  checkOptions(options, fn);
-  if (options.keys !== undefined) {
-    if (
-      !Array.isArray(options.keys) ||
-      options.keys.some((k) => typeof k !== "string")
-    ) {
+  const opts = readOptions(options, fn, [
+    "title",
+    "xLabel",
+    "yLabel",
+    "keys",
+    "width",
+    "height",
+    "zeroBased",
+  ]);
+  let keys: string[] | undefined;
+  if (opts.keys !== undefined) {
+    const raw = opts.keys;
+    if (!Array.isArray(raw)) {
       throw new TypeError(
         `Expected options.keys of ${fn} to be an array of field names, got ${
-          describe(options.keys)
+          describe(raw)
         }`,
       );
     }
-    if (options.keys.length === 0) {
+    keys = [];
+    for (let i = 0; i < raw.length; i++) {
+      const k: unknown = raw[i];
+      if (typeof k !== "string") {
+        throw new TypeError(
+          `Expected options.keys of ${fn} to hold field names, got ${
+            k === undefined && !(i in raw) ? "an empty slot" : describe(k)
+          } at ${i}`,
+        );
+      }
+      keys.push(k);
+    }
+    if (keys.length === 0) {
       throw new RangeError(
         `Expected options.keys of ${fn} to name at least one field`,
       );
     }
   }
-  const width = checkSize(options.width ?? 640, fn, "options.width", 100, 1e4);
-  const height = checkSize(
-    options.height ?? 360,
-    fn,
-    "options.height",
-    100,
-    1e4,
-  );
-  const { series, xName } = toSeries(data, options.keys, fn);
-  series.forEach((s, i) => checkSeries(s, i, fn));
-  const title = checkString(options.title ?? "", fn, "options.title");
-  const xLabel = checkString(options.xLabel ?? xName, fn, "options.xLabel");
-  const yLabel = checkString(options.yLabel ?? "", fn, "options.yLabel");
-  const zeroBased = options.zeroBased ?? true;
+  const width = checkSize(opts.width ?? 640, fn, "options.width", 100, 1e4);
+  const height = checkSize(opts.height ?? 360, fn, "options.height", 100, 1e4);
+  const title = checkString(opts.title ?? "", fn, "options.title");
+  const yLabel = checkString(opts.yLabel ?? "", fn, "options.yLabel");
+  if (opts.xLabel !== undefined) {
+    checkString(opts.xLabel, fn, "options.xLabel");
+  }
+  const zeroBased = opts.zeroBased ?? true;
+  if (typeof zeroBased !== "boolean") {
+    throw new TypeError(
+      `Expected options.zeroBased of ${fn} to be true or false, got ${
+        describe(zeroBased)
+      }`,
+    );
+  }
+  const { series, xName } = toSeries(data, keys, fn);
+  const xLabel = (opts.xLabel as string | undefined) ?? xName;
 
-  const xsOf = (s: LineSeries) => s.x ?? s.values.map((_, i) => i + 1);
+  const xsOf = (s: CheckedSeries) => s.x ?? s.values.map((_, i) => i + 1);
   let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
   for (const s of series) {
     for (const v of xsOf(s)) {
@@ -568,7 +660,9 @@ export function lineChart(
   if (series.length > 1) {
     // A box on a white ground, in the corner (or side) the lines cross least.
     const names = series.map((s, i) => s.name || `series ${i + 1}`);
-    const boxWidth = 40 + 7 * Math.max(...names.map((n) => n.length));
+    let longest = 0;
+    for (const name of names) longest = Math.max(longest, name.length);
+    const boxWidth = 40 + 7 * longest;
     const boxHeight = names.length * 18 + 8;
     const pixels = series.flatMap((s) => {
       const xs = xsOf(s);
@@ -624,9 +718,11 @@ function checkRange(
   name: string,
 ): [number, number] | undefined {
   if (value === undefined) return undefined;
+  const lo: unknown = Array.isArray(value) ? value[0] : undefined;
+  const hi: unknown = Array.isArray(value) ? value[1] : undefined;
   if (
-    !Array.isArray(value) || value.length !== 2 ||
-    value.some((v) => typeof v !== "number")
+    !Array.isArray(value) || value.length !== 2 || typeof lo !== "number" ||
+    typeof hi !== "number"
   ) {
     throw new TypeError(
       `Expected ${name} of ${fn} to be a pair [min, max] of numbers, got ${
@@ -634,7 +730,6 @@ function checkRange(
       }`,
     );
   }
-  const [lo, hi] = value as [number, number];
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) {
     throw new RangeError(
       `Expected ${name} of ${fn} to be finite with min < max, got [${lo}, ${hi}]`,
@@ -649,8 +744,8 @@ function classesOf(
   m: number,
   threshold: number,
   fn: string,
-): Int32Array {
-  const out = new Int32Array(m);
+): Float64Array {
+  const out = new Float64Array(m);
   if (Array.isArray(result)) {
     if (result.length !== m) {
       throw new RangeError(
@@ -658,8 +753,8 @@ function classesOf(
       );
     }
     for (let i = 0; i < m; i++) {
-      const c = result[i];
-      if (!Number.isInteger(c) || c < 0) {
+      const c: unknown = result[i];
+      if (typeof c !== "number" || !Number.isSafeInteger(c) || c < 0) {
         throw new RangeError(
           `Expected predict in ${fn} to return classes as integers from 0, got ${
             describe(c)
@@ -670,9 +765,7 @@ function classesOf(
     }
     return out;
   }
-  try {
-    assertMatrix(result, fn, "the result of predict");
-  } catch {
+  if (!isMatrix(result)) {
     throw new TypeError(
       `Expected predict in ${fn} to return a Matrix of scores or an array of classes, got ${
         describe(result)
@@ -741,11 +834,7 @@ export function decisionBoundary(
   options: DecisionBoundaryOptions = {},
 ): string {
   const fn = "decisionBoundary(predict, data, options)";
-  if (typeof predict !== "function") {
-    throw new TypeError(
-      `Expected predict of ${fn} to be a function, got ${describe(predict)}`,
-    );
-  }
+  assertFunction(predict, fn, "predict");
   if (typeof data !== "object" || data === null) {
     throw new TypeError(
       `Expected data of ${fn} to be an object { x, labels }, got ${
@@ -753,40 +842,56 @@ export function decisionBoundary(
       }`,
     );
   }
-  const { x, labels } = data;
+  // Each field is read once: a getter cannot pass the checks with one
+  // value and be drawn with another.
+  const { x, labels: rawLabels } = data;
   assertMatrix(x, fn, "data.x");
   if (x.rows !== 2) {
     throw new RangeError(
       `Cannot draw ${x.rows}-D points in ${fn}: data.x must be 2 x n, one column per point, got ${x.rows}x${x.cols}`,
     );
   }
-  if (!Array.isArray(labels) || labels.length !== x.cols) {
-    throw new RangeError(
+  if (!Array.isArray(rawLabels)) {
+    throw new TypeError(
       `Expected data.labels of ${fn} to be an array of ${x.cols} classes, one per column of data.x, got ${
-        describe(labels)
+        describe(rawLabels)
       }`,
     );
   }
-  labels.forEach((c, i) => {
-    if (!Number.isInteger(c) || c < 0) {
+  if (rawLabels.length !== x.cols) {
+    throw new RangeError(
+      `Expected data.labels of ${fn} to be an array of ${x.cols} classes, one per column of data.x, got ${
+        describe(rawLabels)
+      }`,
+    );
+  }
+  const labels: number[] = [];
+  for (let i = 0; i < x.cols; i++) {
+    const c: unknown = rawLabels[i];
+    if (typeof c !== "number" || !Number.isSafeInteger(c) || c < 0) {
       throw new RangeError(
         `Expected data.labels of ${fn} to hold integers from 0, got ${
-          describe(c)
+          c === undefined && !(i in rawLabels) ? "an empty slot" : describe(c)
         } at ${i}`,
       );
     }
-  });
-  checkOptions(options, fn);
-  const width = checkSize(options.width ?? 480, fn, "options.width", 100, 1e4);
-  const height = checkSize(
-    options.height ?? 480,
-    fn,
-    "options.height",
-    100,
-    1e4,
-  );
+    labels.push(c);
+  }
+  const opts = readOptions(options, fn, [
+    "title",
+    "xLabel",
+    "yLabel",
+    "width",
+    "height",
+    "resolution",
+    "xRange",
+    "yRange",
+    "threshold",
+  ]);
+  const width = checkSize(opts.width ?? 480, fn, "options.width", 100, 1e4);
+  const height = checkSize(opts.height ?? 480, fn, "options.height", 100, 1e4);
   const resolution = checkSize(
-    options.resolution ?? 100,
+    opts.resolution ?? 100,
     fn,
     "options.resolution",
     2,
@@ -797,46 +902,54 @@ export function decisionBoundary(
       `Expected options.resolution of ${fn} to be an integer, got ${resolution}`,
     );
   }
-  const threshold = options.threshold ?? 0.5;
-  if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
-    throw new TypeError(
-      `Expected options.threshold of ${fn} to be a finite number, got ${
-        describe(threshold)
-      }`,
-    );
-  }
-  const title = checkString(options.title ?? "", fn, "options.title");
-  const xLabel = checkString(options.xLabel ?? "x₁", fn, "options.xLabel");
-  const yLabel = checkString(options.yLabel ?? "x₂", fn, "options.yLabel");
+  const threshold = opts.threshold ?? 0.5;
+  assertNumber(threshold, fn, "options.threshold");
+  const cut = threshold as number;
+  const title = checkString(opts.title ?? "", fn, "options.title");
+  const xLabel = checkString(opts.xLabel ?? "x₁", fn, "options.xLabel");
+  const yLabel = checkString(opts.yLabel ?? "x₂", fn, "options.yLabel");
+  const xRange = checkRange(opts.xRange, fn, "options.xRange");
+  const yRange = checkRange(opts.yRange, fn, "options.yRange");
 
   const px = dataOf(x);
   const n = x.cols;
+  // The data's range widened by 10% on each side (by 1, or a tenth of the
+  // value, when all values are equal), kept finite near ±1.8e308.
   const bounds = (row: number): [number, number] => {
     let lo = Infinity, hi = -Infinity;
     for (let j = 0; j < n; j++) {
       lo = Math.min(lo, px[row * n + j]);
       hi = Math.max(hi, px[row * n + j]);
     }
-    const pad = hi > lo ? (hi - lo) * 0.1 : 1;
-    return [lo - pad, hi + pad];
+    const pad = !(hi > lo)
+      ? Math.max(1, Math.abs(lo) * 0.1)
+      : Number.isFinite(hi - lo)
+      ? (hi - lo) * 0.1
+      : hi * 0.1 - lo * 0.1;
+    return [clampFinite(lo - pad), clampFinite(hi + pad)];
   };
-  const [x0, x1] = checkRange(options.xRange, fn, "options.xRange") ??
-    bounds(0);
-  const [y0, y1] = checkRange(options.yRange, fn, "options.yRange") ??
-    bounds(1);
+  const [x0, x1] = xRange ?? bounds(0);
+  const [y0, y1] = yRange ?? bounds(1);
 
   // Every cell centre, row by row from the top, as the columns of one Matrix.
+  // A span that overflows is walked in halves, so every centre is finite.
   const m = resolution * resolution;
   const grid = new Float64Array(2 * m);
-  const cw = (x1 - x0) / resolution;
-  const ch = (y1 - y0) / resolution;
+  const along = (lo: number, hi: number): (k: number) => number => {
+    const step = (hi - lo) / resolution;
+    if (Number.isFinite(step)) return (k) => lo + (k + 0.5) * step;
+    const half = hi / 2 / resolution - lo / 2 / resolution;
+    return (k) => clampFinite((lo / 2 + (k + 0.5) * half) * 2);
+  };
+  const gx = along(x0, x1);
+  const gy = along(-y1, -y0);
   for (let r = 0; r < resolution; r++) {
     for (let c = 0; c < resolution; c++) {
-      grid[r * resolution + c] = x0 + (c + 0.5) * cw;
-      grid[m + r * resolution + c] = y1 - (r + 0.5) * ch;
+      grid[r * resolution + c] = gx(c);
+      grid[m + r * resolution + c] = -gy(r);
     }
   }
-  const classes = classesOf(predict(fromData(2, m, grid)), m, threshold, fn);
+  const classes = classesOf(predict(fromData(2, m, grid)), m, cut, fn);
 
   // The axes span exactly the classified area, so ticks are not widened.
   const xr = innerTicks(x0, x1, Math.max(2, Math.round(width / 110)));

@@ -5,6 +5,7 @@
  * @module
  */
 import { describe } from "./_describe.ts";
+import { readOptions } from "./_matrix.ts";
 
 const BARS = "▁▂▃▄▅▆▇█";
 
@@ -43,7 +44,12 @@ export interface AsciiChartOptions {
   digits?: number;
 }
 
-function checkValues(values: unknown, fn: string): readonly number[] {
+/**
+ * Copies `values` into a fresh array, reading each entry once. A hole of a
+ * sparse array is refused like any other non-number, by index, so a long
+ * hollow array is refused at its first entry.
+ */
+function checkValues(values: unknown, fn: string): number[] {
   if (!Array.isArray(values) || values.length === 0) {
     throw new TypeError(
       `Expected values of ${fn} to be a non-empty array of numbers, got ${
@@ -51,10 +57,15 @@ function checkValues(values: unknown, fn: string): readonly number[] {
       }`,
     );
   }
-  values.forEach((v, i) => {
+  const n = values.length;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v: unknown = values[i];
     if (typeof v !== "number") {
       throw new TypeError(
-        `Expected values of ${fn} to hold numbers, got ${describe(v)} at ${i}`,
+        `Expected values of ${fn} to hold numbers, got ${
+          i in values ? describe(v) : "an empty slot"
+        } at ${i}`,
       );
     }
     if (!Number.isFinite(v)) {
@@ -62,8 +73,30 @@ function checkValues(values: unknown, fn: string): readonly number[] {
         `Expected values of ${fn} to hold finite numbers, got ${v} at ${i}`,
       );
     }
-  });
-  return values;
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Where `v` lies between `lo` and `hi` (lo < hi), from 0 to 1. The span is
+ * halved first when it overflows, as from -1e308 to 1e308.
+ */
+function fraction(v: number, lo: number, hi: number): number {
+  const f = Number.isFinite(hi - lo)
+    ? (v - lo) / (hi - lo)
+    : (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+  return Math.min(1, Math.max(0, f));
+}
+
+/** The least and greatest of a non-empty array, without spreading it. */
+function extent(values: readonly number[]): [number, number] {
+  let lo = values[0], hi = values[0];
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 function checkInt(
@@ -108,7 +141,9 @@ function resample(values: readonly number[], width: number): number[] {
  * @param options The most characters to use.
  * @returns A string of at most `options.width` block characters; a constant
  * series is drawn as a flat line of `▁`.
- * @throws {TypeError} When `values` is not a non-empty array of numbers.
+ * @throws {TypeError} When `values` is not a non-empty array of numbers
+ * (a sparse array's holes included), or `options` is not an object of known
+ * options.
  * @throws {RangeError} When a value is not finite, or `width` is not an
  * integer from 1 to 1000.
  *
@@ -126,15 +161,14 @@ export function sparkline(
   options: SparklineOptions = {},
 ): string {
   const fn = "sparkline(values, options)";
-  checkValues(values, fn);
-  const width = checkInt(options?.width ?? 60, fn, "options.width", 1, 1000);
-  const vs = resample(values, width);
-  const lo = Math.min(...vs);
-  const hi = Math.max(...vs);
+  const series = checkValues(values, fn);
+  const opts = readOptions(options, fn, ["width"]);
+  const width = checkInt(opts.width ?? 60, fn, "options.width", 1, 1000);
+  const vs = resample(series, width);
+  const [lo, hi] = extent(vs);
   return vs.map((v) => {
     if (hi === lo) return BARS[0];
-    const level = Math.round((v - lo) / (hi - lo) * (BARS.length - 1));
-    return BARS[level];
+    return BARS[Math.round(fraction(v, lo, hi) * (BARS.length - 1))];
   }).join("");
 }
 
@@ -152,7 +186,9 @@ function label(v: number, digits: number): string {
  * @param options Width, height and label digits.
  * @returns The chart: `height + 2` lines joined by "\n", with no trailing
  * newline.
- * @throws {TypeError} When `values` is not a non-empty array of numbers.
+ * @throws {TypeError} When `values` is not a non-empty array of numbers
+ * (a sparse array's holes included), or `options` is not an object of known
+ * options.
  * @throws {RangeError} When a value is not finite, or an option is out of
  * range.
  *
@@ -177,15 +213,15 @@ export function asciiChart(
   options: AsciiChartOptions = {},
 ): string {
   const fn = "asciiChart(values, options)";
-  checkValues(values, fn);
-  const width = checkInt(options?.width ?? 60, fn, "options.width", 2, 1000);
-  const height = checkInt(options?.height ?? 8, fn, "options.height", 2, 100);
-  const digits = checkInt(options?.digits ?? 3, fn, "options.digits", 1, 10);
-  const vs = resample(values, width);
-  const lo = Math.min(...vs);
-  const hi = Math.max(...vs);
+  const series = checkValues(values, fn);
+  const opts = readOptions(options, fn, ["width", "height", "digits"]);
+  const width = checkInt(opts.width ?? 60, fn, "options.width", 2, 1000);
+  const height = checkInt(opts.height ?? 8, fn, "options.height", 2, 100);
+  const digits = checkInt(opts.digits ?? 3, fn, "options.digits", 1, 10);
+  const vs = resample(series, width);
+  const [lo, hi] = extent(vs);
   const rowOf = (v: number): number =>
-    hi === lo ? height - 1 : Math.round((hi - v) / (hi - lo) * (height - 1));
+    hi === lo ? height - 1 : Math.round(fraction(-v, -hi, -lo) * (height - 1));
   const grid = Array.from({ length: height }, () => vs.map(() => " "));
   vs.forEach((v, c) => {
     grid[rowOf(v)][c] = "•";
@@ -200,7 +236,7 @@ export function asciiChart(
   });
   lines.push(`${" ".repeat(pad)} └${"─".repeat(vs.length)}`);
   const first = "1";
-  const last = String(values.length);
+  const last = String(series.length);
   const gap = Math.max(1, vs.length - first.length - last.length);
   lines.push(
     `${" ".repeat(pad + 2)}${first}${

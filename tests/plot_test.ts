@@ -390,3 +390,225 @@ Deno.test("text charts of long series keep the true first and last values", () =
   assert.equal(spark[0], "█");
   assert.equal(spark[9], "▁");
 });
+
+// ---------------------------------------------------------------------------
+// Regressions found by tests/fuzz_test.ts.
+
+/** Asserts that `call` throws `type` with a message naming `fn(`. */
+function assertRefuses(
+  call: () => unknown,
+  type: ErrorConstructor,
+  fn: string,
+  pattern: RegExp,
+): void {
+  assert.throws(call, (error: unknown) => {
+    assert.ok(error instanceof type, `${error} is not a ${type.name}`);
+    assert.ok((error as Error).message.includes(`${fn}(`));
+    assert.match((error as Error).message, pattern);
+    return true;
+  });
+}
+
+Deno.test("regression: text charts refuse holes, even in a huge hollow array", () => {
+  // A million holes: refused at the first one, not walked.
+  assertRefuses(
+    () => asciiChart(new Array(2 ** 20), undefined),
+    TypeError,
+    "asciiChart",
+    /got an empty slot at 0/,
+  );
+  assertRefuses(
+    () => sparkline([1, , 3] as number[]),
+    TypeError,
+    "sparkline",
+    /got an empty slot at 1/,
+  );
+  assertRefuses(
+    () => sparkline([1, 2], 5 as never),
+    TypeError,
+    "sparkline",
+    /options of sparkline\(values, options\) to be an object/,
+  );
+  assertRefuses(
+    () => asciiChart([1, 2], { hieght: 4 } as never),
+    TypeError,
+    "asciiChart",
+    /Unknown option "hieght"/,
+  );
+});
+
+Deno.test("regression: text charts of values near ±1e308 do not overflow", () => {
+  assert.equal(sparkline([1e308, -1e308, 0]), "█▁▅");
+  const lines = asciiChart([1e308, -1e308, 0], { height: 3 }).split("\n");
+  const start = lines[0].indexOf("┤") + 1;
+  const rows = lines.slice(0, 3).map((l) => l.slice(start));
+  assert.deepEqual(rows.map((r) => r.trimEnd()), ["•", "  •", " •"]);
+});
+
+Deno.test("text charts read each option once", () => {
+  let reads = 0;
+  const options = {
+    get width() {
+      reads++;
+      return reads === 1 ? 2 : -1;
+    },
+  };
+  assert.equal(sparkline([1, 2, 3, 4], options), "▁█");
+  assert.equal(reads, 1);
+});
+
+Deno.test("regression: lineChart refuses holes in its data with a clear TypeError", () => {
+  // The counterexample: a record list whose first entries are holes.
+  const data = new Array(12);
+  data[11] = [];
+  assertRefuses(
+    () => lineChart(data),
+    TypeError,
+    "lineChart",
+    /got an empty slot at 0/,
+  );
+  assertRefuses(
+    () => lineChart([{ name: "a", values: [1, , 2] }] as never),
+    RangeError,
+    "lineChart",
+    /value 1 is an empty slot/,
+  );
+  assertRefuses(
+    () => lineChart([[1, 2], [3]] as never),
+    TypeError,
+    "lineChart",
+    /an array of length 2 at 0/,
+  );
+  assertRefuses(
+    () => lineChart([1, 2], { keys: ["loss", , "x"] } as never),
+    TypeError,
+    "lineChart",
+    /options\.keys .* empty slot at 1/,
+  );
+  assertRefuses(
+    () => lineChart([1, 2], { zeroBased: "no" } as never),
+    TypeError,
+    "lineChart",
+    /options\.zeroBased/,
+  );
+  assertRefuses(
+    () => lineChart([1, 2], { colour: "red" } as never),
+    TypeError,
+    "lineChart",
+    /Unknown option "colour"/,
+  );
+});
+
+Deno.test("regression: lineChart reads each field of a record and each option once", () => {
+  let reads = 0;
+  const record = {
+    epoch: 1,
+    get loss() {
+      reads++;
+      return reads === 1 ? 0.5 : NaN;
+    },
+  };
+  const svg = lineChart([record, { epoch: 2, loss: 0.25 }]);
+  assert.equal(reads, 1);
+  assert.equal(
+    svg,
+    lineChart([{ epoch: 1, loss: 0.5 }, { epoch: 2, loss: 0.25 }]),
+  );
+  let optionReads = 0;
+  const options = {
+    get title() {
+      optionReads++;
+      return optionReads === 1 ? "Loss" : 5;
+    },
+  };
+  assert.ok(lineChart([1, 2], options as never).includes(">Loss</text>"));
+  assert.equal(optionReads, 1);
+});
+
+Deno.test("regression: lineChart of values near ±1.8e308 draws finite coordinates", () => {
+  for (
+    const [values, zeroBased] of [
+      [[1e308, -1e308, 0], true],
+      [[1.7e308, 1.7e308], false],
+      [[-1.7e308], false],
+    ] as const
+  ) {
+    const svg = lineChart(values, { zeroBased });
+    assertWellFormed(svg);
+    assert.doesNotMatch(svg, /NaN|Infinity/, JSON.stringify(values));
+  }
+});
+
+Deno.test("regression: decisionBoundary checks labels entry by entry and reads data once", () => {
+  const ok = () => [0, 0, 0, 0];
+  assertRefuses(
+    () => decisionBoundary(ok, { x: twoPoints.x, labels: [0, ,] as number[] }),
+    RangeError,
+    "decisionBoundary",
+    /empty slot at 1/,
+  );
+  assertRefuses(
+    () => decisionBoundary(ok, { x: twoPoints.x, labels: "01" as never }),
+    TypeError,
+    "decisionBoundary",
+    /data\.labels/,
+  );
+  assertRefuses(
+    () => decisionBoundary(class {} as never, twoPoints),
+    TypeError,
+    "decisionBoundary",
+    /predict of .* to be a function, got a class/,
+  );
+  assertRefuses(
+    () => decisionBoundary(ok, twoPoints, { resolution: 2, grid: 1 } as never),
+    TypeError,
+    "decisionBoundary",
+    /Unknown option "grid"/,
+  );
+  assertRefuses(
+    () => decisionBoundary(ok, twoPoints, { threshold: NaN }),
+    RangeError,
+    "decisionBoundary",
+    /options\.threshold/,
+  );
+  let reads = 0;
+  const data = {
+    get x() {
+      reads++;
+      return reads === 1 ? twoPoints.x : matrix([[1, 2, 3]]);
+    },
+    labels: [0, 1],
+  };
+  const predict = (p: Matrix) => toArray(p)[0].map((v) => (v > 0 ? 1 : 0));
+  assert.equal(
+    decisionBoundary(predict, data, { resolution: 4 }),
+    decisionBoundary(predict, twoPoints, { resolution: 4 }),
+  );
+  assert.equal(reads, 1);
+});
+
+Deno.test("regression: decisionBoundary of points near ±1e308 classifies finite points", () => {
+  const data = { x: matrix([[-1e308, 1e308], [1e308, 1e308]]), labels: [0, 1] };
+  let seen: number[][] = [];
+  const svg = decisionBoundary(
+    (p) => {
+      seen = toArray(p);
+      return seen[0].map((v) => (v > 0 ? 1 : 0));
+    },
+    data,
+    { resolution: 4 },
+  );
+  assert.ok(seen.flat().every(Number.isFinite));
+  // The grid spans the data: its first and last centres straddle the points.
+  assert.ok(seen[0][0] < -1e308 / 2 && seen[0][3] > 1e308 / 2);
+  assertWellFormed(svg);
+  assert.doesNotMatch(svg, /NaN|Infinity|undefined/);
+  // Classes beyond 2^31 keep a colour of the palette.
+  const big = decisionBoundary(
+    (p) => Array(p.cols).fill(1e15 + 1),
+    twoPoints,
+    { resolution: 2 },
+  );
+  assert.doesNotMatch(big, /undefined/);
+  assert.match(big, /fill="#f28e2b"/);
+});
