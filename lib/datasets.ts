@@ -14,6 +14,7 @@ import {
   dataOf,
   fromData,
   type Matrix,
+  readOptions,
   shapeText,
 } from "./_matrix.ts";
 import { createRng, shuffle } from "./random.ts";
@@ -33,7 +34,7 @@ export interface Dataset {
 /** Options for {@linkcode spiral}. */
 export interface SpiralOptions {
   /**
-   * Points in each arm, at least 2.
+   * Points in each arm, from 2 to 100000.
    *
    * @default {100}
    */
@@ -45,7 +46,8 @@ export interface SpiralOptions {
    */
   classes?: number;
   /**
-   * Standard deviation of the normal noise added to each point's angle.
+   * Standard deviation of the normal noise added to each point's angle,
+   * from 0 to 1000000.
    *
    * @default {0.2}
    */
@@ -55,14 +57,15 @@ export interface SpiralOptions {
 /** Options for {@linkcode moons}. */
 export interface MoonsOptions {
   /**
-   * Number of points in all, at least 2: half on each moon (the upper one
-   * gets the odd one).
+   * Number of points in all, from 2 to 1000000: half on each moon (the
+   * upper one gets the odd one).
    *
    * @default {200}
    */
   samples?: number;
   /**
-   * Standard deviation of the normal noise added to each coordinate.
+   * Standard deviation of the normal noise added to each coordinate, from 0
+   * to 1000000.
    *
    * @default {0.1}
    */
@@ -101,13 +104,12 @@ function checkSeed(seed: unknown, fn: string): number {
   return seed;
 }
 
-function checkOptions(options: unknown, fn: string): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `Expected options of ${fn} to be an object, got ${describe(options)}`,
-    );
-  }
-}
+/** The most entries a data set's matrices may hold, as for matrix(rows). */
+const MAX_ENTRIES = 2 ** 26;
+/** The most classes a data set may have. */
+const MAX_CLASSES = 10000;
+/** The most standard deviation of noise: far beyond any useful amount. */
+const MAX_NOISE = 1e6;
 
 function checkInt(
   value: unknown,
@@ -135,9 +137,9 @@ function checkNoise(value: unknown, fn: string): number {
       `Expected options.noise of ${fn} to be a number, got ${describe(value)}`,
     );
   }
-  if (!(value >= 0) || !Number.isFinite(value)) {
+  if (!(value >= 0 && value <= MAX_NOISE)) {
     throw new RangeError(
-      `Expected options.noise of ${fn} to be a finite number of at least 0, got ${value}`,
+      `Expected options.noise of ${fn} to be a number from 0 to ${MAX_NOISE}, got ${value}`,
     );
   }
   return value;
@@ -151,12 +153,16 @@ function oneHotOf(labels: readonly number[], classes: number): Matrix {
   return fromData(classes, n, data);
 }
 
+/**
+ * Copies class numbers into a fresh array, reading each entry once; a hole
+ * of a sparse array is refused by index like any other non-number.
+ */
 function checkLabels(
   labels: unknown,
   fn: string,
   name: string,
-  classes?: number,
-): readonly number[] {
+  classes = MAX_CLASSES,
+): number[] {
   if (!Array.isArray(labels) || labels.length === 0) {
     throw new TypeError(
       `Expected ${name} of ${fn} to be a non-empty array of class numbers, got ${
@@ -164,25 +170,36 @@ function checkLabels(
       }`,
     );
   }
-  labels.forEach((c, i) => {
+  const n = labels.length;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c: unknown = labels[i];
     if (typeof c !== "number") {
       throw new TypeError(
         `Expected ${name} of ${fn} to hold class numbers, got ${
-          describe(c)
+          i in labels ? describe(c) : "an empty slot"
         } at ${i}`,
       );
     }
-    if (
-      !Number.isInteger(c) || c < 0 || (classes !== undefined && c >= classes)
-    ) {
+    if (!Number.isInteger(c) || c < 0 || c >= classes) {
       throw new RangeError(
-        `Expected ${name} of ${fn} to hold integers from 0${
-          classes === undefined ? "" : ` to ${classes - 1}`
+        `Expected ${name} of ${fn} to hold integers from 0 to ${
+          classes - 1
         }, got ${c} at ${i}`,
       );
     }
-  });
-  return labels;
+    out.push(c);
+  }
+  return out;
+}
+
+/** Throws a RangeError naming `fn` when a rows x cols matrix is too large. */
+function checkEntries(rows: number, cols: number, fn: string, what: string) {
+  if (rows * cols > MAX_ENTRIES) {
+    throw new RangeError(
+      `Cannot build a ${rows}x${cols} ${what} in ${fn}: it would hold more than ${MAX_ENTRIES} entries`,
+    );
+  }
 }
 
 /**
@@ -195,7 +212,8 @@ function checkLabels(
  * @throws {TypeError} When `labels` is not a non-empty array of numbers or
  * `classes` is not a number.
  * @throws {RangeError} When a label is not an integer from 0 to
- * `classes − 1`, or `classes` is not an integer from 1 to 10000.
+ * `classes − 1`, `classes` is not an integer from 1 to 10000, or the result
+ * would hold more than 2^26 entries.
  *
  * @example Usage
  * ```ts
@@ -208,9 +226,10 @@ function checkLabels(
  */
 export function oneHot(labels: readonly number[], classes: number): Matrix {
   const fn = "oneHot(labels, classes)";
-  checkInt(classes, fn, "classes", 1, 10000);
-  checkLabels(labels, fn, "labels", classes);
-  return oneHotOf(labels, classes);
+  checkInt(classes, fn, "classes", 1, MAX_CLASSES);
+  const list = checkLabels(labels, fn, "labels", classes);
+  checkEntries(classes, list.length, fn, "one-hot matrix");
+  return oneHotOf(list, classes);
 }
 
 /**
@@ -222,8 +241,8 @@ export function oneHot(labels: readonly number[], classes: number): Matrix {
  * @returns The data set; its number of classes is the largest label plus 1.
  * @throws {TypeError} When an argument is not an array of the right kind.
  * @throws {RangeError} When the rows are empty or ragged, a feature is not
- * finite, the counts of samples and labels differ, or a label is not an
- * integer from 0.
+ * finite, the counts of samples and labels differ, a label is not an
+ * integer from 0 to 9999, or a matrix would hold more than 2^26 entries.
  *
  * @example Three samples of two features
  * ```ts
@@ -248,54 +267,54 @@ export function fromSamples(
       }`,
     );
   }
-  checkLabels(labels, fn, "labels");
+  const classLabels = checkLabels(labels, fn, "labels");
   const n = samples.length;
-  if (labels.length !== n) {
+  if (classLabels.length !== n) {
     throw new RangeError(
-      `Cannot label ${n} samples with ${labels.length} labels in ${fn}: give one label per sample`,
+      `Cannot label ${n} samples with ${classLabels.length} labels in ${fn}: give one label per sample`,
     );
   }
-  const first = samples[0];
-  if (!Array.isArray(first) || first.length === 0) {
-    throw new TypeError(
-      `Expected sample 0 of ${fn} to be a non-empty array of numbers, got ${
-        describe(first)
-      }`,
-    );
-  }
-  const f = first.length;
-  const data = new Float64Array(f * n);
+  let f = 0;
+  let data = new Float64Array(0);
   for (let j = 0; j < n; j++) {
-    const row = samples[j];
-    if (!Array.isArray(row)) {
+    const row: unknown = samples[j];
+    if (!Array.isArray(row) || (j === 0 && row.length === 0)) {
       throw new TypeError(
-        `Expected sample ${j} of ${fn} to be an array of numbers, got ${
-          describe(row)
+        `Expected sample ${j} of ${fn} to be a non-empty array of numbers, got ${
+          j in samples ? describe(row) : "an empty slot"
         }`,
       );
     }
-    if (row.length !== f) {
+    if (j === 0) {
+      f = row.length;
+      checkEntries(f, n, fn, "data set");
+      data = new Float64Array(f * n);
+    } else if (row.length !== f) {
       throw new RangeError(
         `Cannot build a data set in ${fn}: sample ${j} has ${row.length} features but sample 0 has ${f}`,
       );
     }
     for (let i = 0; i < f; i++) {
-      const v = row[i];
+      const v: unknown = row[i];
       if (typeof v !== "number" || !Number.isFinite(v)) {
         throw new RangeError(
           `Cannot build a data set in ${fn}: feature ${i} of sample ${j} is ${
-            describe(v)
+            typeof v === "undefined" && !(i in row)
+              ? "an empty slot"
+              : describe(v)
           }, expected a finite number`,
         );
       }
       data[i * n + j] = v;
     }
   }
-  const classes = Math.max(...labels) + 1;
+  let classes = 1;
+  for (const c of classLabels) classes = Math.max(classes, c + 1);
+  checkEntries(classes, n, fn, "one-hot matrix");
   return {
     x: fromData(f, n, data),
-    labels: labels.slice(),
-    oneHot: oneHotOf(labels, classes),
+    labels: classLabels,
+    oneHot: oneHotOf(classLabels, classes),
     classes,
   };
 }
@@ -363,16 +382,16 @@ function linspace(a: number, b: number, n: number): number[] {
 export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
   const fn = "spiral(seed, options)";
   checkSeed(seed, fn);
-  checkOptions(options, fn);
+  const opts = readOptions(options, fn, ["pointsPerClass", "classes", "noise"]);
   const per = checkInt(
-    options.pointsPerClass ?? 100,
+    opts.pointsPerClass ?? 100,
     fn,
     "options.pointsPerClass",
     2,
-    1e6,
+    1e5,
   );
-  const classes = checkInt(options.classes ?? 3, fn, "options.classes", 2, 10);
-  const noise = checkNoise(options.noise ?? 0.2, fn);
+  const classes = checkInt(opts.classes ?? 3, fn, "options.classes", 2, 10);
+  const noise = checkNoise(opts.noise ?? 0.2, fn);
   const rng = createRng(seed);
   const n = per * classes;
   const data = new Float64Array(2 * n);
@@ -421,9 +440,9 @@ export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
 export function moons(seed: number, options: MoonsOptions = {}): Dataset {
   const fn = "moons(seed, options)";
   checkSeed(seed, fn);
-  checkOptions(options, fn);
-  const n = checkInt(options.samples ?? 200, fn, "options.samples", 2, 1e6);
-  const noise = checkNoise(options.noise ?? 0.1, fn);
+  const opts = readOptions(options, fn, ["samples", "noise"]);
+  const n = checkInt(opts.samples ?? 200, fn, "options.samples", 2, 1e6);
+  const noise = checkNoise(opts.noise ?? 0.1, fn);
   const rng = createRng(seed);
   const upper = Math.ceil(n / 2);
   const lower = n - upper;
@@ -449,7 +468,10 @@ export function moons(seed: number, options: MoonsOptions = {}): Dataset {
 }
 
 /** Picks columns of a data set into a new one. */
-function pick(data: Dataset, columns: readonly number[]): Dataset {
+function pick(
+  data: { x: Matrix; labels: readonly number[]; classes: number },
+  columns: readonly number[],
+): Dataset {
   const src = dataOf(data.x);
   const f = data.x.rows;
   const n = data.x.cols;
@@ -477,7 +499,8 @@ function pick(data: Dataset, columns: readonly number[]): Dataset {
  * @param seed The seed of the shuffle: a safe integer.
  * @param options The share held out for testing.
  * @returns The two sets; together they hold every sample exactly once.
- * @throws {TypeError} When `data` is not a data set or `seed` not a number.
+ * @throws {TypeError} When `data` is not a data set, `seed` not a number or
+ * `options` not an object of known options.
  * @throws {RangeError} When `seed` or `testFraction` is out of range, or a
  * set would be empty.
  *
@@ -505,40 +528,50 @@ export function trainTestSplit(
       }`,
     );
   }
-  assertMatrix(data.x, fn, "data.x");
-  checkInt(data.classes, fn, "data.classes", 1, 10000);
-  checkLabels(data.labels, fn, "data.labels", data.classes);
-  if (data.labels.length !== data.x.cols) {
+  // Each field is read once: a getter cannot pass the checks with one
+  // value and be used with another.
+  const { x, labels: rawLabels, classes: rawClasses } = data;
+  assertMatrix(x, fn, "data.x");
+  const classes = checkInt(rawClasses, fn, "data.classes", 1, MAX_CLASSES);
+  const labels = checkLabels(rawLabels, fn, "data.labels", classes);
+  if (labels.length !== x.cols) {
     throw new RangeError(
       `Cannot split data.x ${
-        shapeText(data.x)
-      } with ${data.labels.length} labels in ${fn}: give one label per column`,
+        shapeText(x)
+      } with ${labels.length} labels in ${fn}: give one label per column`,
     );
   }
+  checkEntries(classes, x.cols, fn, "one-hot matrix");
   checkSeed(seed, fn);
-  checkOptions(options, fn);
-  const fraction = options.testFraction ?? 0.2;
-  if (typeof fraction !== "number" || !(fraction > 0 && fraction < 1)) {
-    throw new RangeError(
-      `Expected options.testFraction of ${fn} to be a number above 0 and below 1, got ${
+  const opts = readOptions(options, fn, ["testFraction"]);
+  const fraction = opts.testFraction ?? 0.2;
+  if (typeof fraction !== "number") {
+    throw new TypeError(
+      `Expected options.testFraction of ${fn} to be a number, got ${
         describe(fraction)
       }`,
     );
   }
-  const n = data.x.cols;
-  const counts = new Array(data.classes).fill(0);
-  for (const c of data.labels) counts[c]++;
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new RangeError(
+      `Expected options.testFraction of ${fn} to be a number above 0 and below 1, got ${fraction}`,
+    );
+  }
+  const checked = { x, labels, classes };
+  const n = x.cols;
+  const counts = new Array(classes).fill(0);
+  for (const c of labels) counts[c]++;
   const quota = counts.map((k) =>
     k < 2 ? 0 : Math.min(k - 1, Math.max(1, Math.round(k * fraction)))
   );
   // A Fisher–Yates shuffle of all indices, then each class's first `quota`
   // indices in shuffled order go to the test set.
   const order = shuffle(n, createRng(seed));
-  const taken = new Array(data.classes).fill(0);
+  const taken = new Array(classes).fill(0);
   const train: number[] = [];
   const test: number[] = [];
   for (const i of order) {
-    const c = data.labels[i];
+    const c = labels[i];
     if (taken[c] < quota[c]) {
       taken[c]++;
       test.push(i);
@@ -553,5 +586,5 @@ export function trainTestSplit(
       } set would be empty`,
     );
   }
-  return { train: pick(data, train), test: pick(data, test) };
+  return { train: pick(checked, train), test: pick(checked, test) };
 }

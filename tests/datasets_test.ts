@@ -299,3 +299,152 @@ Deno.test("bad arguments get TypeError or RangeError naming the function", () =>
     });
   }
 });
+
+// ---------------------------------------------------------------------------
+// Regressions found by tests/fuzz_test.ts.
+
+/** Asserts that `call` throws `type` with a message naming `fn(`. */
+function assertRefuses(
+  call: () => unknown,
+  type: ErrorConstructor,
+  fn: string,
+  pattern: RegExp,
+): void {
+  assert.throws(call, (error: unknown) => {
+    assert.ok(error instanceof type, `${error} is not a ${type.name}`);
+    assert.ok((error as Error).message.includes(`${fn}(`));
+    assert.match((error as Error).message, pattern);
+    return true;
+  });
+}
+
+Deno.test("regression: labels with holes are refused by index, even a million of them", () => {
+  assertRefuses(
+    () => oneHot(new Array(2 ** 20), 2),
+    TypeError,
+    "oneHot",
+    /got an empty slot at 0/,
+  );
+  assertRefuses(
+    () => oneHot([0, , 1] as number[], 2),
+    TypeError,
+    "oneHot",
+    /got an empty slot at 1/,
+  );
+  assertRefuses(
+    () => fromSamples([[1], [2]], [0, ,] as number[]),
+    TypeError,
+    "fromSamples",
+    /got an empty slot at 1/,
+  );
+  assertRefuses(
+    () => fromSamples([[1], , [3]] as number[][], [0, 1, 0]),
+    TypeError,
+    "fromSamples",
+    /sample 1 .* got an empty slot/,
+  );
+  assertRefuses(
+    () => fromSamples([[1, , 3]] as number[][], [0]),
+    RangeError,
+    "fromSamples",
+    /feature 1 of sample 0 is an empty slot/,
+  );
+});
+
+Deno.test("regression: data sets too large to allocate are refused, large ones built", () => {
+  assertRefuses(
+    () => oneHot(new Array(10000).fill(0), 10000),
+    RangeError,
+    "oneHot",
+    /10000x10000 one-hot matrix .* more than 67108864 entries/,
+  );
+  assertRefuses(
+    () => fromSamples([new Array(2 ** 32 - 1)], [0]),
+    RangeError,
+    "fromSamples",
+    /4294967295x1 data set .* more than 67108864 entries/,
+  );
+  assertRefuses(
+    () => fromSamples([[1]], [10000]),
+    RangeError,
+    "fromSamples",
+    /integers from 0 to 9999, got 10000 at 0/,
+  );
+  assertRefuses(
+    () => spiral(1, { pointsPerClass: 1e6 }),
+    RangeError,
+    "spiral",
+    /options\.pointsPerClass .* from 2 to 100000/,
+  );
+  // More labels than a function call takes arguments (Math.max(...labels)
+  // overflowed the stack).
+  const n = 200000;
+  const data = fromSamples(
+    Array.from({ length: n }, (_, i) => [i]),
+    Array.from({ length: n }, (_, i) => i % 3),
+  );
+  assert.equal(data.classes, 3);
+  assert.deepEqual(data.oneHot.shape, [3, n]);
+});
+
+Deno.test("regression: noise so large that the points would overflow is refused", () => {
+  for (const noise of [1e308, 1e7]) {
+    assertRefuses(
+      () => moons(1, { noise }),
+      RangeError,
+      "moons",
+      /options\.noise .* from 0 to 1000000/,
+    );
+    assertRefuses(
+      () => spiral(1, { noise }),
+      RangeError,
+      "spiral",
+      /options\.noise/,
+    );
+  }
+  const loud = moons(1, { samples: 50, noise: 1e6 });
+  assert.ok(toArray(loud.x).flat().every(Number.isFinite));
+});
+
+Deno.test("regression: options must be objects of known options", () => {
+  assertRefuses(
+    () => spiral(1, { points: 5 } as never),
+    TypeError,
+    "spiral",
+    /Unknown option "points"/,
+  );
+  assertRefuses(
+    () => moons(1, [] as never),
+    TypeError,
+    "moons",
+    /options of moons\(seed, options\) to be an object/,
+  );
+  assertRefuses(
+    () => trainTestSplit(xor(), 1, { testFraction: "0.5" } as never),
+    TypeError,
+    "trainTestSplit",
+    /testFraction .* to be a number, got the string "0\.5"/,
+  );
+});
+
+Deno.test("regression: trainTestSplit reads each field of data once", () => {
+  const data = spiral(3, { pointsPerClass: 10 });
+  let reads = 0;
+  const flipping = {
+    get x() {
+      reads++;
+      return reads === 1 ? data.x : new Set();
+    },
+    labels: data.labels,
+    oneHot: data.oneHot,
+    classes: data.classes,
+  };
+  const split = trainTestSplit(flipping as never, 5);
+  assert.equal(reads, 1);
+  const plain = trainTestSplit(data, 5);
+  assert.deepEqual(toArray(split.test.x), toArray(plain.test.x));
+  assert.deepEqual(split.train.labels, plain.train.labels);
+  // The same through a Proxy.
+  const proxied = trainTestSplit(new Proxy(data, {}), 5);
+  assert.deepEqual(toArray(proxied.train.x), toArray(plain.train.x));
+});
