@@ -8,6 +8,7 @@
  * @module
  */
 import { describe } from "./_describe.ts";
+import { isClass } from "./_matrix.ts";
 
 /**
  * A seeded generator. Each call advances its private state, so the same seed
@@ -225,14 +226,19 @@ export function shuffle(n: number, rng: Rng): number[] {
       `Expected n of ${fn} to be an integer from 0 to ${MAX_SHUFFLE}, got ${n}`,
     );
   }
-  // `uniform` is read once and called as a method of `rng`.
-  const uniform = typeof rng === "object" && rng !== null
-    ? (rng as Partial<Rng>).uniform
-    : undefined;
-  if (typeof uniform !== "function") {
+  if (typeof rng !== "object" || rng === null) {
     throw new TypeError(
-      `Expected rng of ${fn} to be a generator from createRng(seed), with a uniform() method, got ${
+      `Expected rng of ${fn} to be a generator from createRng(seed), got ${
         describe(rng)
+      }`,
+    );
+  }
+  // `uniform` is read once and called as a method of `rng`.
+  const uniform = (rng as Partial<Rng>).uniform;
+  if (typeof uniform !== "function" || isClass(uniform)) {
+    throw new TypeError(
+      `Expected rng of ${fn} to be a generator from createRng(seed), with a uniform() method, got rng.uniform ${
+        describe(uniform)
       }`,
     );
   }

@@ -522,6 +522,13 @@ Deno.test("shuffle reads rng.uniform once, calls it as a method and checks its d
     "shuffle",
     /uniform/,
   );
+  throwsNaming(
+    () => shuffle(3, { uniform: class {} } as never),
+    TypeError,
+    "shuffle",
+    /uniform/,
+  );
+  throwsNaming(() => shuffle(3, null as never), TypeError, "shuffle", /rng/);
   throwsNaming(() => shuffle("3" as never, createRng(0)), TypeError, "shuffle");
   throwsNaming(() => shuffle(2 ** 40, createRng(0)), RangeError, "shuffle");
   throwsNaming(
