@@ -290,6 +290,26 @@ const callbacks: unknown[] = [
   ),
 ];
 
+/**
+ * Classifiers of 2-D points for decisionBoundary: given a 2 x m Matrix of
+ * points, they answer k x m scores, 1 x m scores or an array of m classes.
+ * They refuse (with a UserError) more points than the default 100 x 100
+ * grid, so that junk such as `resolution: 1000` cannot make a million-point
+ * call and the fuzz test stays fast.
+ */
+function classifier<R>(body: (points: Matrix) => R): (points: Matrix) => R {
+  return userFn((points: Matrix): R => {
+    if (points.cols > 100 * 100) throw new UserError();
+    return body(points);
+  });
+}
+
+const classifiers: unknown[] = [
+  classifier((points) => points),
+  classifier((points) => mod.sumAxis(points, 0)),
+  classifier((points) => mod.toArray(points)[0].map((v) => (v > 0 ? 1 : 0))),
+];
+
 /** Plausible values keyed by kind. */
 export const plausible: Record<string, unknown[]> = {
   matrix: [
@@ -316,6 +336,29 @@ export const plausible: Record<string, unknown[]> = {
     { x: matrix([[0, 0, 1, 1], [0, 1, 0, 1]]), d: d4 },
     { x: matrix([[0, 0, 1, 1], [0, 1, 0, 1]]), d: matrix([[0, 1, 1, 0]]) },
   ],
+  // Small networks whose sizes fit the samples above: 2 -> 2 (XOR) and
+  // 3 -> 2.
+  model: [
+    mod.mlp([2, 3, 2], 1),
+    mod.mlp([3, 2], 1),
+    mod.mlp([2, 2, 1], 2, { output: "sigmoid" }),
+  ],
+  // Labelled data sets { x, labels, oneHot, classes }, kept small.
+  dataset: [
+    mod.xor(),
+    mod.spiral(1, { pointsPerClass: 3 }),
+    mod.moons(1, { samples: 6 }),
+  ],
+  labels: [[0, 1], [1, 0, 1], [0, 1, 1, 0], [2, 0, 1]],
+  // Gradients and optimizer states shaped like the first params above, as
+  // an optimizer's update takes them.
+  grads: [{ w: mod.scale(w, 0.5), b: mod.scale(b, -0.1) }],
+  state: [
+    mod.sgd(0.1).init({ w, b }),
+    mod.momentum(0.1).init({ w, b }),
+    mod.adam(0.1).init({ w, b }),
+  ],
+  classifier: classifiers,
   options: [
     undefined,
     {},
@@ -324,6 +367,8 @@ export const plausible: Record<string, unknown[]> = {
     { learningRate: 0.001, steps: 4, logEvery: 2, trainBias: true },
     { epsilon: 1e-4 },
     { seed: 1 },
+    { resolution: 4 },
+    { resolution: 8, title: "t", threshold: 0 },
   ],
   number: [0, 1, 2, 3, 4, 0.5, 0.1, -1, 42],
   function: callbacks,
@@ -343,16 +388,24 @@ export const plausible: Record<string, unknown[]> = {
 // succeeding call.
 const NAME_KINDS: [RegExp, string[]][] = [
   [
-    /^(params|parameters|weights|model|net|network|layers?|perceptron|state|optimizer|tape|graph|variables?|node|tensor)$/,
+    /^(params|parameters|weights|model|net|network|layers?|perceptron|optimizer|tape|graph|variables?|node|tensor)$/,
     ["params"],
   ],
+  [/^(model|net|network)$/, ["model"]],
   [/^(data|samples|batch|dataset|train|test)$/, ["samples"]],
+  [/^(data|dataset|train|test)$/, ["dataset"]],
+  // Rows of features, one per sample, as fromSamples takes them.
+  [/^samples$/, ["array"]],
+  [/^labels?$/, ["labels"]],
+  [/^state$/, ["state"]],
+  [/^(grads|gradients)$/, ["grads"]],
+  [/^(predict|classifier|classify)$/, ["classifier"]],
   [/^(options|opts|config|settings)$/, ["options"]],
   [/^(f|fn|func|callback|activation|loss|g)$/, ["function", "string"]],
   [/^rows$/, ["array", "number"]],
   [/^(sizes|shape|values|entries|arrays?)$/, ["array"]],
   [
-    /^(n|cols|size|count|seed|axis|k|steps|epochs|i|j|row|col|index|dim|units|inputs|outputs|width|height|batchsize|rate|lr|learningrate|alpha|beta|momentum|epsilon|p|q|digits|precision)$/,
+    /^(n|cols|size|count|seed|axis|k|classes|steps|epochs|i|j|row|col|index|dim|units|inputs|outputs|width|height|batchsize|rate|lr|learningrate|alpha|beta|momentum|epsilon|p|q|digits|precision)$/,
     ["number"],
   ],
   [/^(name|kind|type)$/, ["string"]],
