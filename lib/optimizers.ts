@@ -118,7 +118,11 @@ export function isBuiltInOptimizer(optimizer: unknown): boolean {
     builtIn.has(optimizer);
 }
 
-/** The shared frame: validation, leaves, the update kernel, the new state. */
+/**
+ * The shared frame: validation, leaves, the update kernel, the new state. The
+ * kernel returns 0 when the new state it wrote is certainly finite (anything
+ * else makes the frame check the state entry by entry).
+ */
 function makeOptimizer(
   name: string,
   slotNames: readonly string[],
@@ -129,7 +133,7 @@ function makeOptimizer(
     step: number,
     out: Float64Array,
     newSlots: Float64Array[],
-  ) => void,
+  ) => number,
 ): Optimizer {
   const fnInit = `${name}.init(params)`;
   const fnUpdate = `${name}.update(params, grads, state)`;
@@ -217,7 +221,7 @@ function makeOptimizer(
         const n = p[i].rows * p[i].cols;
         const out = new Float64Array(n);
         const fresh = slotNames.map(() => new Float64Array(n));
-        kernel(
+        const slotsFinite = kernel(
           dataOf(p[i]),
           dataOf(g[i]),
           slots.map((s) => dataOf(s[i])),
@@ -230,13 +234,16 @@ function makeOptimizer(
           `${fnUpdate} at step ${step}`,
           "the new parameters (training diverged; try a smaller learning rate)",
         );
-        fresh.forEach((f) =>
-          assertFiniteResult(
-            f,
-            `${fnUpdate} at step ${step}`,
-            "the optimizer's state (the gradient overflows; try a smaller learning rate)",
-          )
-        );
+        if (slotsFinite !== 0) {
+          // The kernel's cheap test failed: find and report the entry.
+          fresh.forEach((f) =>
+            assertFiniteResult(
+              f,
+              `${fnUpdate} at step ${step}`,
+              "the optimizer's state (the gradient overflows; try a smaller learning rate)",
+            )
+          );
+        }
         newParams.push(fromData(p[i].rows, p[i].cols, out));
         fresh.forEach((f, k) =>
           newSlots[k].push(fromData(p[i].rows, p[i].cols, f))
@@ -283,6 +290,7 @@ export function sgd(learningRate = 0.01): Optimizer {
   const lr = checkRate(learningRate, "sgd(learningRate)", "learningRate");
   return makeOptimizer(`sgd(${lr})`, [], (p, g, _s, _t, out) => {
     for (let i = 0; i < out.length; i++) out[i] = p[i] - lr * g[i];
+    return 0; // no state
   });
 }
 
@@ -338,6 +346,9 @@ export function momentum(
         nv[i] = beta * v[i] + g[i];
         out[i] = p[i] - lr * nv[i];
       }
+      // An infinite velocity makes the new parameters infinite, which the
+      // caller refuses: the state needs no check of its own.
+      return 0;
     },
   );
 }
@@ -405,12 +416,19 @@ export function adam(
     (p, g, [m, v], t, out, [nm, nv]) => {
       const c1 = 1 - beta1 ** t;
       const c2 = 1 - beta2 ** t;
+      // v can overflow (g² does) while the new parameters stay finite, so
+      // the state is tested here: x·0 is 0 for finite x and NaN otherwise.
+      let test = 0;
       for (let i = 0; i < out.length; i++) {
         const gi = g[i];
-        nm[i] = beta1 * m[i] + (1 - beta1) * gi;
-        nv[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-        out[i] = p[i] - lr * (nm[i] / c1) / (Math.sqrt(nv[i] / c2) + epsilon);
+        const mi = beta1 * m[i] + (1 - beta1) * gi;
+        const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+        nm[i] = mi;
+        nv[i] = vi;
+        test += mi * 0 + vi * 0;
+        out[i] = p[i] - lr * (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
       }
+      return test;
     },
   );
 }
