@@ -312,3 +312,24 @@ export function assertNumber(value: unknown, fn: string, name: string): void {
     );
   }
 }
+
+/** Throws unless `value` is an integer from `min` to `max`. */
+export function assertInteger(
+  value: unknown,
+  fn: string,
+  name: string,
+  min: number,
+  max: number,
+): number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Expected ${name} of ${fn} to be an integer, got ${describe(value)}`,
+    );
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `Expected ${name} of ${fn} to be an integer from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
+}

@@ -10,6 +10,7 @@
  */
 import { describe } from "./_describe.ts";
 import {
+  assertInteger,
   assertMatrix,
   dataOf,
   fromData,
@@ -111,26 +112,6 @@ const MAX_CLASSES = 10000;
 /** The most standard deviation of noise: far beyond any useful amount. */
 const MAX_NOISE = 1e6;
 
-function checkInt(
-  value: unknown,
-  fn: string,
-  name: string,
-  min: number,
-  max: number,
-): number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be an integer, got ${describe(value)}`,
-    );
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Expected ${name} of ${fn} to be an integer from ${min} to ${max}, got ${value}`,
-    );
-  }
-  return value;
-}
-
 function checkNoise(value: unknown, fn: string): number {
   if (typeof value !== "number") {
     throw new TypeError(
@@ -226,7 +207,7 @@ function checkEntries(rows: number, cols: number, fn: string, what: string) {
  */
 export function oneHot(labels: readonly number[], classes: number): Matrix {
   const fn = "oneHot(labels, classes)";
-  checkInt(classes, fn, "classes", 1, MAX_CLASSES);
+  assertInteger(classes, fn, "classes", 1, MAX_CLASSES);
   const list = checkLabels(labels, fn, "labels", classes);
   checkEntries(classes, list.length, fn, "one-hot matrix");
   return oneHotOf(list, classes);
@@ -383,14 +364,20 @@ export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
   const fn = "spiral(seed, options)";
   checkSeed(seed, fn);
   const opts = readOptions(options, fn, ["pointsPerClass", "classes", "noise"]);
-  const per = checkInt(
+  const per = assertInteger(
     opts.pointsPerClass ?? 100,
     fn,
     "options.pointsPerClass",
     2,
     1e5,
   );
-  const classes = checkInt(opts.classes ?? 3, fn, "options.classes", 2, 10);
+  const classes = assertInteger(
+    opts.classes ?? 3,
+    fn,
+    "options.classes",
+    2,
+    10,
+  );
   const noise = checkNoise(opts.noise ?? 0.2, fn);
   const rng = createRng(seed);
   const n = per * classes;
@@ -441,7 +428,7 @@ export function moons(seed: number, options: MoonsOptions = {}): Dataset {
   const fn = "moons(seed, options)";
   checkSeed(seed, fn);
   const opts = readOptions(options, fn, ["samples", "noise"]);
-  const n = checkInt(opts.samples ?? 200, fn, "options.samples", 2, 1e6);
+  const n = assertInteger(opts.samples ?? 200, fn, "options.samples", 2, 1e6);
   const noise = checkNoise(opts.noise ?? 0.1, fn);
   const rng = createRng(seed);
   const upper = Math.ceil(n / 2);
@@ -532,7 +519,7 @@ export function trainTestSplit(
   // value and be used with another.
   const { x, labels: rawLabels, classes: rawClasses } = data;
   assertMatrix(x, fn, "data.x");
-  const classes = checkInt(rawClasses, fn, "data.classes", 1, MAX_CLASSES);
+  const classes = assertInteger(rawClasses, fn, "data.classes", 1, MAX_CLASSES);
   const labels = checkLabels(rawLabels, fn, "data.labels", classes);
   if (labels.length !== x.cols) {
     throw new RangeError(

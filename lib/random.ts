@@ -8,7 +8,7 @@
  * @module
  */
 import { describe } from "./_describe.ts";
-import { isClass } from "./_matrix.ts";
+import { assertNumber, isClass } from "./_matrix.ts";
 
 /**
  * A seeded generator. Each call advances its private state, so the same seed
@@ -124,8 +124,8 @@ export function createRng(seed: number): Rng {
     uint32,
     uniform(low = 0, high = 1): number {
       const fn = "uniform(low, high)";
-      checkFinite(low, fn, "low");
-      checkFinite(high, fn, "high");
+      assertNumber(low, fn, "low");
+      assertNumber(high, fn, "high");
       if (!(low < high)) {
         throw new RangeError(
           `Expected low < high in ${fn}, got low ${low} and high ${high}`,
@@ -141,8 +141,8 @@ export function createRng(seed: number): Rng {
     },
     normal(mean = 0, sd = 1): number {
       const fn = "normal(mean, sd)";
-      checkFinite(mean, fn, "mean");
-      checkFinite(sd, fn, "sd");
+      assertNumber(mean, fn, "mean");
+      assertNumber(sd, fn, "sd");
       if (sd < 0) {
         throw new RangeError(
           `Expected sd of ${fn} to be non-negative, got ${sd}`,
@@ -176,20 +176,6 @@ export function createRng(seed: number): Rng {
       return Math.floor(unit() * n);
     },
   };
-}
-
-/** Throws unless `value` is a finite number (for the generator's methods). */
-function checkFinite(value: unknown, fn: string, name: string): void {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be a number, got ${describe(value)}`,
-    );
-  }
-  if (!Number.isFinite(value)) {
-    throw new RangeError(
-      `Expected ${name} of ${fn} to be a finite number, got ${value}`,
-    );
-  }
 }
 
 /**

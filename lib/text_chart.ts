@@ -5,7 +5,7 @@
  * @module
  */
 import { describe } from "./_describe.ts";
-import { readOptions } from "./_matrix.ts";
+import { assertInteger, readOptions } from "./_matrix.ts";
 
 const BARS = "▁▂▃▄▅▆▇█";
 
@@ -99,26 +99,6 @@ function extent(values: readonly number[]): [number, number] {
   return [lo, hi];
 }
 
-function checkInt(
-  value: unknown,
-  fn: string,
-  name: string,
-  min: number,
-  max: number,
-): number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be an integer, got ${describe(value)}`,
-    );
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Expected ${name} of ${fn} to be an integer from ${min} to ${max}, got ${value}`,
-    );
-  }
-  return value;
-}
-
 /**
  * Shrinks `values` to at most `width` by keeping evenly spaced ones, the
  * first and the last included, so the ends of the chart are true values.
@@ -163,7 +143,7 @@ export function sparkline(
   const fn = "sparkline(values, options)";
   const series = checkValues(values, fn);
   const opts = readOptions(options, fn, ["width"]);
-  const width = checkInt(opts.width ?? 60, fn, "options.width", 1, 1000);
+  const width = assertInteger(opts.width ?? 60, fn, "options.width", 1, 1000);
   const vs = resample(series, width);
   const [lo, hi] = extent(vs);
   return vs.map((v) => {
@@ -215,9 +195,9 @@ export function asciiChart(
   const fn = "asciiChart(values, options)";
   const series = checkValues(values, fn);
   const opts = readOptions(options, fn, ["width", "height", "digits"]);
-  const width = checkInt(opts.width ?? 60, fn, "options.width", 2, 1000);
-  const height = checkInt(opts.height ?? 8, fn, "options.height", 2, 100);
-  const digits = checkInt(opts.digits ?? 3, fn, "options.digits", 1, 10);
+  const width = assertInteger(opts.width ?? 60, fn, "options.width", 2, 1000);
+  const height = assertInteger(opts.height ?? 8, fn, "options.height", 2, 100);
+  const digits = assertInteger(opts.digits ?? 3, fn, "options.digits", 1, 10);
   const vs = resample(series, width);
   const [lo, hi] = extent(vs);
   const rowOf = (v: number): number =>
