@@ -41,3 +41,16 @@ export function pairwiseSum(
   n2 -= n2 % 8;
   return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
 }
+
+/** Σ(u − d)² over two equally long arrays, summed as `numpy.sum` sums. */
+export function sumOfSquaredDifferences(
+  u: Float64Array,
+  d: Float64Array,
+): number {
+  const sq = new Float64Array(u.length);
+  for (let i = 0; i < sq.length; i++) {
+    const e = u[i] - d[i];
+    sq[i] = e * e;
+  }
+  return pairwiseSum(sq, 0, sq.length);
+}

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { pairwiseSum } from "./_sum.ts";
+import { sumOfSquaredDifferences } from "./_sum.ts";
 import { assertMatrix, dataOf, type Matrix, shapeText } from "./_matrix.ts";
 import { activeTape } from "./_tape.ts";
 
@@ -37,14 +37,7 @@ export function squaredError(u: Matrix, d: Matrix): number {
       } in squaredError(u, d): u and d must have the same shape`,
     );
   }
-  const du = dataOf(u);
-  const dd = dataOf(d);
-  const sq = new Float64Array(du.length);
-  for (let i = 0; i < sq.length; i++) {
-    const e = du[i] - dd[i];
-    sq[i] = e * e;
-  }
-  const loss = pairwiseSum(sq, 0, sq.length);
+  const loss = sumOfSquaredDifferences(dataOf(u), dataOf(d));
   if (!Number.isFinite(loss)) {
     throw new RangeError(
       `Cannot compute squaredError(u, d) of ${

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { pairwiseSum } from "./_sum.ts";
+import { sumOfSquaredDifferences } from "./_sum.ts";
 import { assertMatrix, dataOf, type Matrix, shapeText } from "./_matrix.ts";
 import { activeTape } from "./_tape.ts";
 import { countCorrect, crossEntropyOf } from "./_nn_kernels.ts";
@@ -50,14 +50,8 @@ export function mse(u: Matrix, d: Matrix): number {
   assertMatrix(u, fn, "u");
   assertMatrix(d, fn, "d");
   assertSameShape(u, d, fn, "u", "d");
-  const du = dataOf(u);
-  const dd = dataOf(d);
-  const sq = new Float64Array(du.length);
-  for (let i = 0; i < sq.length; i++) {
-    const e = du[i] - dd[i];
-    sq[i] = e * e;
-  }
-  const loss = pairwiseSum(sq, 0, sq.length) / sq.length;
+  const loss = sumOfSquaredDifferences(dataOf(u), dataOf(d)) /
+    (u.rows * u.cols);
   if (!Number.isFinite(loss)) {
     throw new RangeError(
       `Cannot compute ${fn} of ${
