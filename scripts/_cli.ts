@@ -197,6 +197,22 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
   }
 }
 
+/**
+ * For the scripts that take no flags but `--help`: prints `help` and returns
+ * true for `--help`, returns false for no arguments, and refuses anything
+ * else like {@linkcode parseFlags} does.
+ *
+ * @param args The arguments, usually `Deno.args`.
+ * @param help The text `--help` prints.
+ * @returns Whether the help was printed (the script should then stop).
+ * @throws {CliError} On any flag but `--help`, or a positional argument.
+ */
+export function helpOnly(args: string[], help: string): boolean {
+  const flags = parseFlags(args, { help: { type: "boolean" } });
+  if (flags.help) console.log(help);
+  return flags.help === true;
+}
+
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Options for {@linkcode parseNumber}. */

@@ -24,7 +24,14 @@ import {
   squaredError,
   toArray,
 } from "../mod.ts";
-import { runMain } from "./_cli.ts";
+import { helpOnly, runMain } from "./_cli.ts";
+
+const HELP =
+  `Section 2 of the article: gradient descent made visible, as the loss along
+one weight, the slope on each side of the lowest point, and one step from
+each side.
+
+Usage: deno run scripts/gradient_descent.ts`;
 
 // The article's model (section 1).
 const w = matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
@@ -131,6 +138,7 @@ function chart(
 }
 
 runMain(() => {
+  if (helpOnly(Deno.args, HELP)) return;
   const alpha = 0.01; // the learning rate of the article's section 3
   const wn = w.at(ROW, COL); // the article's own value, 0
   const wm = 2;

@@ -8,9 +8,16 @@
  * @module
  */
 import { add, dot, matrix, squaredError } from "../mod.ts";
-import { runMain } from "./_cli.ts";
+import { helpOnly, runMain } from "./_cli.ts";
+
+const HELP =
+  `Section 1 of the article: the smallest model u = w·x + b and its loss
+Σ(u − d)², which prints "Loss: 113.28999999999999".
+
+Usage: deno run scripts/minimal_model.ts`;
 
 runMain(() => {
+  if (helpOnly(Deno.args, HELP)) return;
   // The weights: 2 outputs x 3 inputs.
   const w = matrix([
     [0, 0.3, -0.8],

@@ -18,9 +18,16 @@ import {
   sub,
   transpose,
 } from "../mod.ts";
-import { runMain } from "./_cli.ts";
+import { helpOnly, runMain } from "./_cli.ts";
+
+const HELP =
+  `Section 3 of the article: one step of gradient descent with learning rate
+0.01, which prints "new_Loss: 35.527744".
+
+Usage: deno run scripts/one_step.ts`;
 
 runMain(() => {
+  if (helpOnly(Deno.args, HELP)) return;
   // The article's model, as in section 1.
   const w = matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
   const x = matrix([[5], [2], [7]]);

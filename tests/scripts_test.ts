@@ -623,3 +623,21 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "the section scripts take only --help, and refuse anything else plainly",
+  ignore: noRun,
+  async fn() {
+    for (
+      const name of ["minimal_model.ts", "gradient_descent.ts", "one_step.ts"]
+    ) {
+      assertPlainFailure(await run(name, ["--foo"]), /Unknown flag --foo/);
+      assertPlainFailure(await run(name, ["extra"]), /Unexpected argument/);
+      const help = await run(name, ["--help"]);
+      assertOk(help);
+      assert.match(help.stdout, /^Section \d of the article/);
+      assert.match(help.stdout, new RegExp(`deno run scripts/${name}`));
+    }
+  },
+});
