@@ -185,3 +185,73 @@ export function articleMatrices(): Problem {
     d: matrix(ARTICLE.d),
   };
 }
+
+/** Asserts that `call` throws `type` with a message naming `fn(` and matching `pattern`. */
+export function assertRefuses(
+  call: () => unknown,
+  type: ErrorConstructor,
+  fn: string,
+  pattern: RegExp,
+): void {
+  assert.throws(call, (error: unknown) => {
+    assert.ok(error instanceof type, `${error} is not a ${type.name}`);
+    assert.ok((error as Error).message.includes(`${fn}(`));
+    assert.match((error as Error).message, pattern);
+    return true;
+  });
+}
+
+/**
+ * A copy of `obj` whose `key` answers its real value on the first read and
+ * `junk` after it: a function that reads a field twice validates one value
+ * and uses another.
+ */
+export function once<T extends object>(obj: T, key: keyof T, junk: unknown): T {
+  const copy = { ...obj };
+  let reads = 0;
+  Object.defineProperty(copy, key, {
+    get: () => (reads++ === 0 ? obj[key] : junk),
+    enumerable: true,
+    configurable: true,
+  });
+  return copy;
+}
+
+/** What a subprocess printed, and how it ended. */
+export interface ProgramRun {
+  /** The exit code. */
+  code: number;
+  /** Everything on stdout. */
+  stdout: string;
+  /** Everything on stderr. */
+  stderr: string;
+}
+
+/**
+ * Runs `program` (TypeScript source) through `deno run [flags] -` on stdin,
+ * with colours off, and collects what it prints.
+ */
+export async function runProgram(
+  program: string,
+  flags: string[],
+  cwd?: string,
+): Promise<ProgramRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, "-"],
+    cwd,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(program));
+  await writer.close();
+  const output = await child.output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}

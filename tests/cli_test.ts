@@ -3,6 +3,7 @@
 // subprocesses with chosen --allow-* flags (ignored without --allow-run and
 // --allow-write, so plain `deno test` passes).
 import assert from "node:assert/strict";
+import { type ProgramRun, runProgram } from "./_helpers.ts";
 import {
   CliError,
   parseCount,
@@ -108,29 +109,16 @@ Deno.test("parseFlags refuses unknown flags, positionals and missing values", ()
 const cliUrl = new URL("../scripts/_cli.ts", import.meta.url).href;
 
 /** Runs a program on stdin with `deno run --no-prompt [flags] -` in `cwd`. */
-async function runStdin(
+function runStdin(
   program: string,
   flags: string[],
   cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--no-prompt", "--no-config", ...flags, "-"],
+): Promise<ProgramRun> {
+  return runProgram(
+    program,
+    ["--quiet", "--no-prompt", "--no-config", ...flags],
     cwd,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(program));
-  await writer.close();
-  const output = await child.output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
+  );
 }
 
 function assertPlainFailure(

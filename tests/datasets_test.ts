@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { assertRefuses } from "./_helpers.ts";
 import {
   fromSamples,
   moons,
@@ -302,21 +303,6 @@ Deno.test("bad arguments get TypeError or RangeError naming the function", () =>
 
 // ---------------------------------------------------------------------------
 // Regressions found by tests/fuzz_test.ts.
-
-/** Asserts that `call` throws `type` with a message naming `fn(`. */
-function assertRefuses(
-  call: () => unknown,
-  type: ErrorConstructor,
-  fn: string,
-  pattern: RegExp,
-): void {
-  assert.throws(call, (error: unknown) => {
-    assert.ok(error instanceof type, `${error} is not a ${type.name}`);
-    assert.ok((error as Error).message.includes(`${fn}(`));
-    assert.match((error as Error).message, pattern);
-    return true;
-  });
-}
 
 Deno.test("regression: labels with holes are refused by index, even a million of them", () => {
   assertRefuses(

@@ -6,6 +6,7 @@
 // Needs --allow-net, --allow-read and --allow-run; without them it is ignored,
 // so plain `deno test` passes.
 import assert from "node:assert/strict";
+import { type ProgramRun, runProgram } from "./_helpers.ts";
 
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
   return Deno.permissions.querySync(descriptor).state === "granted";
@@ -47,35 +48,14 @@ function serveRepository(requests: string[]): Deno.HttpServer<Deno.NetAddr> {
 }
 
 /** Runs a program given on stdin with `deno run [flags] -`. */
-async function runStdin(
-  program: string,
-  flags: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--no-prompt",
-      "--no-config",
-      "--no-lock",
-      ...flags,
-      "-",
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(program));
-  await writer.close();
-  const output = await child.output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
+function runStdin(program: string, flags: string[]): Promise<ProgramRun> {
+  return runProgram(program, [
+    "--quiet",
+    "--no-prompt",
+    "--no-config",
+    "--no-lock",
+    ...flags,
+  ]);
 }
 
 Deno.test({

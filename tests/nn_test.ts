@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { close, once } from "./_helpers.ts";
 import {
   accuracy,
   type Activation,
@@ -27,23 +28,8 @@ import {
   valueAndGrad,
 } from "../mod.ts";
 
-function close(
-  actual: number,
-  expected: number,
-  atol: number,
-  rtol: number,
-  what = "",
-): void {
-  assert.ok(
-    Math.abs(actual - expected) <= atol + rtol * Math.abs(expected),
-    `${what}: ${actual} differs from ${expected}`,
-  );
-}
-
 function closeMatrix(a: Matrix, e: Matrix, atol: number, rtol: number): void {
-  assert.deepEqual(a.shape, e.shape);
-  const av = toArray(a).flat();
-  toArray(e).flat().forEach((v, i) => close(av[i], v, atol, rtol, `[${i}]`));
+  close(a, e, { atol, rtol });
 }
 
 function fromColumns(rows: number, columns: number[][]): Matrix {
@@ -103,10 +89,14 @@ Deno.test("uniform, normal and int have the right distributions", () => {
     return v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length;
   };
   assert.ok(u.every((x) => x >= -1 && x < 3));
-  close(meanOf(u), 1, 0.05, 0, "uniform mean"); // sd of the mean ≈ 0.008
-  close(varOf(u), 16 / 12, 0.05, 0, "uniform variance");
-  close(meanOf(z), 2, 0.02, 0, "normal mean"); // sd of the mean ≈ 0.0035
-  close(varOf(z), 0.25, 0.01, 0, "normal variance");
+  close(meanOf(u), 1, { atol: 0.05, rtol: 0, message: "uniform mean" }); // sd of the mean ≈ 0.008
+  close(varOf(u), 16 / 12, {
+    atol: 0.05,
+    rtol: 0,
+    message: "uniform variance",
+  });
+  close(meanOf(z), 2, { atol: 0.02, rtol: 0, message: "normal mean" }); // sd of the mean ≈ 0.0035
+  close(varOf(z), 0.25, { atol: 0.01, rtol: 0, message: "normal variance" });
   const counts = [0, 0, 0];
   for (let i = 0; i < 3000; i++) counts[rng.int(3)]++;
   counts.forEach((c) => assert.ok(c > 900 && c < 1100, `${c}`));
@@ -140,7 +130,11 @@ Deno.test("mse, softmaxCrossEntropy and accuracy give numpy's numbers", () => {
   assert.equal(mse(u, d), 56.644999999999996);
   const z = matrix([[1000, -1000, 3], [-1000, 1000, 1], [0, 500, 2]]);
   const labels = matrix([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
-  close(softmaxCrossEntropy(z, labels), 167.46920198814811, 0, 1e-15, "ce");
+  close(softmaxCrossEntropy(z, labels), 167.46920198814811, {
+    atol: 0,
+    rtol: 1e-15,
+    message: "ce",
+  });
   assert.equal(accuracy(z, labels), 1 / 3);
   // One row: a binary classifier thresholded at 0.5.
   assert.equal(
@@ -168,13 +162,17 @@ Deno.test("mlp is deterministic from its seed, with He or Xavier weights and zer
   // He: sd √(2/400) ≈ 0.0707 over 120 000 weights.
   const w = toArray(a.layers[0].w).flat();
   const sd = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
-  close(sd, Math.sqrt(2 / 400), 0, 0.02, "He sd");
+  close(sd, Math.sqrt(2 / 400), { atol: 0, rtol: 0.02, message: "He sd" });
   // Xavier: uniform within √(6/(400 + 300)).
   const x = toArray(mlp([400, 300], 1, { activation: "tanh" }).layers[0].w)
     .flat();
   const limit = Math.sqrt(6 / 700);
   assert.ok(x.every((v) => Math.abs(v) <= limit));
-  close(Math.max(...x.map(Math.abs)), limit, 0, 0.01, "Xavier limit");
+  close(Math.max(...x.map(Math.abs)), limit, {
+    atol: 0,
+    rtol: 0.01,
+    message: "Xavier limit",
+  });
   assert.ok(Object.isFrozen(a) && Object.isFrozen(a.layers));
 });
 
@@ -264,7 +262,11 @@ Deno.test("the fused mlpValueAndGrad equals autodiff of predict, for every activ
         const auto = valueAndGrad((layers: Mlp["layers"]) =>
           LOSS_FNS[loss](predict({ ...model, layers }, data.x), data.d)
         )(model.layers);
-        close(fused.value, auto.value, 1e-13, 1e-12, "loss");
+        close(fused.value, auto.value, {
+          atol: 1e-13,
+          rtol: 1e-12,
+          message: "loss",
+        });
         fused.grad.forEach((layer, l) => {
           closeMatrix(layer.w, auto.grad[l].w, 1e-13, 1e-10);
           closeMatrix(layer.b, auto.grad[l].b, 1e-13, 1e-10);
@@ -296,7 +298,11 @@ Deno.test("evaluate agrees with predict, the loss functions and accuracy", () =>
   const y = predict(model, data.x);
   for (const loss of losses) {
     const e = evaluate(model, data, loss);
-    close(e.loss, LOSS_FNS[loss](y, data.d), 1e-14, 1e-12, loss);
+    close(e.loss, LOSS_FNS[loss](y, data.d), {
+      atol: 1e-14,
+      rtol: 1e-12,
+      message: loss,
+    });
     assert.equal(e.accuracy, accuracy(y, data.d));
   }
   assert.throws(
@@ -448,22 +454,6 @@ Deno.test("fit refuses bad options clearly, and reports divergence", () => {
 });
 
 // ------------------------------------------------- hardening (found by fuzz_test.ts)
-
-/**
- * A copy of `obj` whose `key` answers its real value on the first read and
- * `junk` after it: a function that reads a field twice validates one value
- * and uses another.
- */
-function once<T extends object>(obj: T, key: keyof T, junk: unknown): T {
-  const copy = { ...obj };
-  let reads = 0;
-  Object.defineProperty(copy, key, {
-    get: () => (reads++ === 0 ? obj[key] : junk),
-    enumerable: true,
-    configurable: true,
-  });
-  return copy;
-}
 
 /** Asserts that `f` throws `type` with a message naming `fn(`. */
 function throwsNaming(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { once } from "./_helpers.ts";
 import {
   adam,
   forward,
@@ -204,18 +205,6 @@ Deno.test("optimizers refuse bad settings and mismatched inputs clearly", () => 
 });
 
 // ------------------------------------------------- hardening (found by fuzz_test.ts)
-
-/** A copy of `obj` whose `key` answers its value once, then `junk`. */
-function once<T extends object>(obj: T, key: keyof T, junk: unknown): T {
-  const copy = { ...obj };
-  let reads = 0;
-  Object.defineProperty(copy, key, {
-    get: () => (reads++ === 0 ? obj[key] : junk),
-    enumerable: true,
-    configurable: true,
-  });
-  return copy;
-}
 
 const optimizers: [string, () => Optimizer][] = [
   ["sgd", () => sgd(0.1)],

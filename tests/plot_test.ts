@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { assertRefuses } from "./_helpers.ts";
 import { decisionBoundary, lineChart } from "../lib/plot.ts";
 import { asciiChart, sparkline } from "../lib/text_chart.ts";
 import { type Matrix, matrix, toArray } from "../lib/matrix.ts";
@@ -393,21 +394,6 @@ Deno.test("text charts of long series keep the true first and last values", () =
 
 // ---------------------------------------------------------------------------
 // Regressions found by tests/fuzz_test.ts.
-
-/** Asserts that `call` throws `type` with a message naming `fn(`. */
-function assertRefuses(
-  call: () => unknown,
-  type: ErrorConstructor,
-  fn: string,
-  pattern: RegExp,
-): void {
-  assert.throws(call, (error: unknown) => {
-    assert.ok(error instanceof type, `${error} is not a ${type.name}`);
-    assert.ok((error as Error).message.includes(`${fn}(`));
-    assert.match((error as Error).message, pattern);
-    return true;
-  });
-}
 
 Deno.test("regression: text charts refuse holes, even in a huge hollow array", () => {
   // A million holes: refused at the first one, not walked.
