@@ -83,65 +83,76 @@
  *
  * @module
  */
-export { identity, Matrix, matrix, toArray, zeros } from "./lib/matrix.ts";
+export { identity, Matrix, matrix, toArray, zeros } from "./lib/core/matrix.ts";
+export { createRng, type Rng, shuffle } from "./lib/core/random.ts";
+export { add, div, map, mul, scale, sub } from "./lib/ops/arithmetic.ts";
+export { dot, transpose } from "./lib/ops/linalg.ts";
 export {
-  add,
-  div,
-  dot,
-  map,
-  mul,
-  scale,
-  sub,
+  mean,
+  type ReduceOptions,
   sum,
   sumAxis,
-  transpose,
-} from "./lib/ops.ts";
-export { squaredError } from "./lib/loss.ts";
+} from "./lib/ops/reductions.ts";
+export {
+  type Elementwise,
+  exp,
+  leakyRelu,
+  log,
+  relu,
+  sigmoid,
+  softplus,
+  tanh,
+} from "./lib/ops/activations.ts";
+export { logSoftmax, softmax } from "./lib/ops/softmax.ts";
+export { mse, softmaxCrossEntropy, squaredError } from "./lib/ops/losses.ts";
 export {
   forward,
   gradient,
   type LossRecord,
   type Perceptron,
   type PerceptronGradient,
-  type Samples,
   train,
   type TrainOptions,
   type TrainResult,
 } from "./lib/perceptron.ts";
 export {
-  numericalGradient,
-  type NumericalGradientOptions,
-} from "./lib/numerical_gradient.ts";
-export {
   grad,
   type Params,
   type ValueAndGrad,
   valueAndGrad,
-} from "./lib/autodiff.ts";
+} from "./lib/autodiff/grad.ts";
 export {
-  exp,
-  log,
-  mean,
-  relu,
-  sigmoid,
-  softmax,
-  tanh,
-} from "./lib/activations.ts";
-export { accuracy, mse, softmaxCrossEntropy } from "./lib/losses.ts";
-export { createRng, type Rng, shuffle } from "./lib/random.ts";
+  defineOp,
+  type Op,
+  type OpContext,
+  type OpSpec,
+  type Saved,
+} from "./lib/autodiff/define_op.ts";
+export {
+  checkGrads,
+  type CheckGradsOptions,
+} from "./lib/autodiff/check_grads.ts";
+export {
+  numericalGradient,
+  type NumericalGradientOptions,
+} from "./lib/autodiff/numerical_gradient.ts";
+export type { ApplyOptions, Layer, LayerLike } from "./lib/nn/layer.ts";
+export * as layers from "./lib/nn/layers.ts";
+export { type Model, sequential } from "./lib/nn/sequential.ts";
 export {
   type Activation,
-  type Dense,
-  dense,
-  evaluate,
-  type Evaluation,
-  type LossName,
-  type Mlp,
   mlp,
   type MlpOptions,
-  mlpValueAndGrad,
-  predict,
-} from "./lib/nn.ts";
+  type ModelAndParams,
+} from "./lib/nn/mlp.ts";
+export {
+  accuracy,
+  evaluate,
+  type Evaluation,
+  type Loss,
+  type LossName,
+  type Samples,
+} from "./lib/train/metrics.ts";
 export {
   adam,
   type AdamOptions,
@@ -151,13 +162,13 @@ export {
   type OptimizerState,
   type OptimizerStep,
   sgd,
-} from "./lib/optimizers.ts";
+} from "./lib/train/optimizers.ts";
 export {
   type EpochRecord,
   fit,
   type FitOptions,
   type FitResult,
-} from "./lib/fit.ts";
+} from "./lib/train/fit.ts";
 export {
   type Dataset,
   fromSamples,
@@ -170,7 +181,7 @@ export {
   type SplitOptions,
   trainTestSplit,
   xor,
-} from "./lib/datasets.ts";
+} from "./lib/data/datasets.ts";
 export {
   decisionBoundary,
   type DecisionBoundaryOptions,
@@ -178,10 +189,10 @@ export {
   lineChart,
   type LineChartOptions,
   type LineSeries,
-} from "./lib/plot.ts";
+} from "./lib/viz/plot.ts";
 export {
   asciiChart,
   type AsciiChartOptions,
   sparkline,
   type SparklineOptions,
-} from "./lib/text_chart.ts";
+} from "./lib/viz/text_chart.ts";

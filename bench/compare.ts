@@ -16,9 +16,9 @@ import { parseArgs } from "node:util";
 import { Matrix as MlMatrix } from "ml-matrix";
 import * as toolkit from "../mod.ts";
 import { dot, matrix, train } from "../mod.ts";
-import { matmulExact } from "../lib/_kernels.ts";
-import { matmulPacked } from "../lib/_kernels_packed.ts";
-import { matmulWasm, wasmAvailable } from "../lib/_kernels_wasm.ts";
+import { matmulExact } from "../lib/kernels/_matmul.ts";
+import { matmulPacked } from "../lib/kernels/_matmul_packed.ts";
+import { matmulWasm, wasmAvailable } from "../lib/kernels/_matmul_wasm.ts";
 import {
   makeSpiral,
   SPIRAL,

@@ -1,9 +1,9 @@
 // `deno task bench`: the matrix product at several sizes, and each kernel
 // path on its own (see lib/_kernels.ts).
 import { dot, type Matrix, matrix } from "../mod.ts";
-import { matmulExact } from "../lib/_kernels.ts";
-import { matmulPacked } from "../lib/_kernels_packed.ts";
-import { matmulWasm } from "../lib/_kernels_wasm.ts";
+import { matmulExact } from "../lib/kernels/_matmul.ts";
+import { matmulPacked } from "../lib/kernels/_matmul_packed.ts";
+import { matmulWasm } from "../lib/kernels/_matmul_wasm.ts";
 
 function data(len: number, seed: number): Float64Array {
   const out = new Float64Array(len);

@@ -4,21 +4,20 @@
  *
  * @module
  */
-import { count, describe } from "./_describe.ts";
-import { dotFma } from "./_fma.ts";
-import { matmul } from "./_kernels.ts";
 import {
   assertFiniteResult,
   assertMatrix,
-  dataOf,
-  fromData,
-  type Matrix,
+  count,
+  describe,
   readOptions,
-  shapeText,
-} from "./_matrix.ts";
-import { pairwiseSum } from "./_sum.ts";
-import { activeTape } from "./_tape.ts";
-import { add, dot } from "./ops.ts";
+} from "./core/_checks.ts";
+import { dotFma } from "./kernels/_fma.ts";
+import { matmul } from "./kernels/_matmul.ts";
+import { dataOf, fromData, type Matrix, shapeText } from "./core/_matrix.ts";
+import { pairwiseSum } from "./kernels/_sum.ts";
+import { activeTape } from "./autodiff/_tape.ts";
+import { add } from "./ops/arithmetic.ts";
+import { dot } from "./ops/linalg.ts";
 
 /** The perceptron's parameters: weights `w` (r x k) and bias `b` (r x 1). */
 export interface Perceptron {

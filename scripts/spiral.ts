@@ -7,8 +7,8 @@
  * @module
  */
 import { predict } from "../mod.ts";
-import { spiral } from "../lib/datasets.ts";
-import { decisionBoundary } from "../lib/plot.ts";
+import { spiral } from "../lib/data/datasets.ts";
+import { decisionBoundary } from "../lib/viz/plot.ts";
 import { runTraining, trainClassifier } from "./_learn.ts";
 
 await runTraining({

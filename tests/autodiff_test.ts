@@ -31,7 +31,7 @@ import {
   transpose,
   valueAndGrad,
 } from "../mod.ts";
-import { activeTape } from "../lib/_tape.ts";
+import { activeTape } from "../lib/autodiff/_tape.ts";
 
 // ---------------------------------------------------------------- helpers
 

@@ -8,8 +8,8 @@ import {
   spiral,
   trainTestSplit,
   xor,
-} from "../lib/datasets.ts";
-import { toArray } from "../lib/matrix.ts";
+} from "../lib/data/datasets.ts";
+import { toArray } from "../lib/core/matrix.ts";
 
 function close(a: number, b: number, atol = 1e-12, rtol = 1e-12): boolean {
   return Math.abs(a - b) <= atol + rtol * Math.abs(b);

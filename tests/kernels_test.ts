@@ -3,11 +3,11 @@
 // inputs; the committed WebAssembly binary is what wasm/matmul.wat builds.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { EXACT_LIMIT, matmul, matmulExact } from "../lib/_kernels.ts";
-import { binary, type BinaryOp } from "../lib/_kernels_elementwise.ts";
-import { matmulPacked } from "../lib/_kernels_packed.ts";
-import { matmulWasm, wasmAvailable } from "../lib/_kernels_wasm.ts";
-import { WASM_MATMUL_BASE64 } from "../lib/_wasm_matmul_bytes.ts";
+import { EXACT_LIMIT, matmul, matmulExact } from "../lib/kernels/_matmul.ts";
+import { binary, type BinaryOp } from "../lib/kernels/_elementwise.ts";
+import { matmulPacked } from "../lib/kernels/_matmul_packed.ts";
+import { matmulWasm, wasmAvailable } from "../lib/kernels/_matmul_wasm.ts";
+import { WASM_MATMUL_BASE64 } from "../lib/kernels/_wasm_matmul_bytes.ts";
 import { dot, matrix, toArray } from "../mod.ts";
 
 interface Case {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { assertRefuses } from "./_helpers.ts";
-import { decisionBoundary, lineChart } from "../lib/plot.ts";
-import { asciiChart, sparkline } from "../lib/text_chart.ts";
-import { type Matrix, matrix, toArray } from "../lib/matrix.ts";
+import { decisionBoundary, lineChart } from "../lib/viz/plot.ts";
+import { asciiChart, sparkline } from "../lib/viz/text_chart.ts";
+import { type Matrix, matrix, toArray } from "../lib/core/matrix.ts";
 
 /** Checks that tags open and close in order (enough for the renderer's SVG). */
 function assertWellFormed(svg: string): void {

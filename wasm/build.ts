@@ -1,6 +1,6 @@
 /**
  * Assembles `wasm/matmul.wat` with the pinned wabt (npm) and writes the
- * binary, base64-encoded, into `lib/_wasm_matmul_bytes.ts`, so that the
+ * binary, base64-encoded, into `lib/kernels/_wasm_matmul_bytes.ts`, so that the
  * library embeds it and imports with no permissions.
  *
  * Run with `deno task build:wasm`. `tests/kernels_test.ts` checks that the
@@ -14,7 +14,7 @@ import wabtInit from "wabt";
 export const WAT_PATH = new URL("./matmul.wat", import.meta.url);
 /** Where the embedded binary is written. */
 export const OUT_PATH = new URL(
-  "../lib/_wasm_matmul_bytes.ts",
+  "../lib/kernels/_wasm_matmul_bytes.ts",
   import.meta.url,
 );
 

@@ -6,16 +6,14 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
+import { assertFiniteResult, describe, readOptions } from "../core/_checks.ts";
+import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
 import {
-  assertFiniteResult,
-  dataOf,
-  fromData,
-  isMatrix,
-  type Matrix,
-  readOptions,
-} from "./_matrix.ts";
-import { assertSameShapes, leavesOf, readTree, rebuild } from "./_tree.ts";
+  assertSameShapes,
+  leavesOf,
+  readTree,
+  rebuild,
+} from "../core/_tree.ts";
 
 /**
  * An optimizer's memory: the number of updates made so far, and per-parameter
@@ -42,7 +40,7 @@ export interface OptimizerStep<P> {
  *
  * @example The loop every optimizer fits in
  * ```ts
- * import { grad, matrix, mul, sgd, sum, toArray } from "../mod.ts";
+ * import { grad, matrix, mul, sgd, sum, toArray } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const f = (v: ReturnType<typeof matrix>) => sum(mul(v, v));
@@ -274,7 +272,7 @@ function makeOptimizer(
  *
  * @example The article's one step
  * ```ts
- * import { forward, gradient, matrix, sgd, squaredError } from "../mod.ts";
+ * import { forward, gradient, matrix, sgd, squaredError } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const w = matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
@@ -318,7 +316,7 @@ export interface MomentumOptions {
  *
  * @example Usage
  * ```ts
- * import { matrix, momentum, toArray } from "../mod.ts";
+ * import { matrix, momentum, toArray } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const opt = momentum(0.1, { beta: 0.5 });
@@ -390,7 +388,7 @@ export interface AdamOptions {
  *
  * @example The first step moves each entry by about the learning rate
  * ```ts
- * import { adam, matrix, toArray } from "../mod.ts";
+ * import { adam, matrix, toArray } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const opt = adam(0.1);

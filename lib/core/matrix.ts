@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
-import { assertMatrix, dataOf, fromData, Matrix, nested } from "./_matrix.ts";
+import { assertMatrix, describe } from "./_checks.ts";
+import { dataOf, fromData, Matrix, nested } from "./_matrix.ts";
 
 export { Matrix };
 

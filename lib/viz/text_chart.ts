@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
-import { assertInteger, readOptions } from "./_matrix.ts";
+import { assertInteger, describe, readOptions } from "../core/_checks.ts";
 
 const BARS = "▁▂▃▄▅▆▇█";
 

@@ -31,39 +31,43 @@ export function softmaxInto(
 }
 
 /**
- * Per column j: the log-sum-exp of the logits, lse_j = log Σ_i e^z_ij,
- * computed stably as max + log Σ e^(z − max).
+ * Fills `out` with the column-wise log-softmax of the r x n `z`:
+ * (z − max) − log Σ e^(z − max). The maximum cancels first, so the result
+ * is exact for logits of any size (log Σ is at most log r).
  */
-export function logSumExpColumns(
+export function logSoftmaxInto(
   z: Float64Array,
   r: number,
   n: number,
-): Float64Array {
-  const lse = new Float64Array(n);
+  out: Float64Array,
+): void {
   for (let j = 0; j < n; j++) {
     let max = -Infinity;
     for (let i = 0; i < r; i++) if (z[i * n + j] > max) max = z[i * n + j];
     let total = 0;
     for (let i = 0; i < r; i++) total += Math.exp(z[i * n + j] - max);
-    lse[j] = max + Math.log(total);
+    const logTotal = Math.log(total);
+    for (let i = 0; i < r; i++) {
+      out[i * n + j] = (z[i * n + j] - max) - logTotal;
+    }
   }
-  return lse;
 }
 
-/** The mean over columns of Σ_i d_ij (lse_j − z_ij); the raw loss. */
+/** The mean over columns of −Σ_i d_ij · log softmax(z)_ij; the raw loss. */
 export function crossEntropyOf(
   z: Float64Array,
   d: Float64Array,
   r: number,
   n: number,
 ): number {
-  const lse = logSumExpColumns(z, r, n);
+  const ls = new Float64Array(r * n);
+  logSoftmaxInto(z, r, n, ls);
   const perSample = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     let s = 0;
     for (let i = 0; i < r; i++) {
       const dij = d[i * n + j];
-      if (dij !== 0) s += dij * (lse[j] - z[i * n + j]);
+      if (dij !== 0) s -= dij * ls[i * n + j];
     }
     perSample[j] = s;
   }

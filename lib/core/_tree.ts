@@ -4,7 +4,7 @@
 // is read once, so a getter cannot answer the check with one value and the
 // rebuild with another); `rebuild` makes a new frozen tree from that record
 // and new leaves, without touching the caller's object again.
-import { describe } from "./_describe.ts";
+import { describe } from "./_checks.ts";
 import { isMatrix, type Matrix } from "./_matrix.ts";
 
 /**
@@ -25,13 +25,21 @@ export interface ReadTree {
 /** Validates a tree and records it; throws on anything but matrices. */
 export function readTree(tree: unknown, fn: string, name: string): ReadTree {
   const leaves: Matrix[] = [];
-  const structure = collect(tree, fn, name, leaves, new Set());
+  const structure = collect(tree, fn, name, leaves, new Set(), 0);
   return { leaves, structure };
 }
 
 /** Lists the matrices of a tree, depth first; throws on anything else. */
 export function leavesOf(tree: unknown, fn: string, name: string): Matrix[] {
   return readTree(tree, fn, name).leaves;
+}
+
+/** How deep a parameter tree may nest. */
+export const MAX_DEPTH = 100;
+
+/** The start of a long path, for messages. */
+function name(path: string): string {
+  return path.length > 60 ? `${path.slice(0, 60)}…` : path;
 }
 
 function isPlainObject(value: object): boolean {
@@ -45,10 +53,18 @@ function collect(
   path: string,
   out: Matrix[],
   seen: Set<object>,
+  depth: number,
 ): Structure {
   if (isMatrix(tree)) {
     out.push(tree);
     return null;
+  }
+  if (depth >= MAX_DEPTH) {
+    throw new RangeError(
+      `Expected ${
+        name(path)
+      } of ${fn} to be a tree of matrices at most ${MAX_DEPTH} levels deep, but it nests deeper`,
+    );
   }
   if (typeof tree !== "object" || tree === null) {
     throw new TypeError(
@@ -68,7 +84,7 @@ function collect(
     const length = tree.length;
     const items: Structure[] = new Array(length);
     for (let i = 0; i < length; i++) {
-      items[i] = collect(tree[i], fn, `${path}[${i}]`, out, seen);
+      items[i] = collect(tree[i], fn, `${path}[${i}]`, out, seen, depth + 1);
     }
     structure = { items };
   } else if (isPlainObject(tree)) {
@@ -81,6 +97,7 @@ function collect(
         `${path}.${keys[i]}`,
         out,
         seen,
+        depth + 1,
       );
     }
     structure = { keys, values };

@@ -18,8 +18,8 @@
 // Below EXACT_LIMIT multiply-adds a trip into WebAssembly costs more than it
 // saves (measured crossover about 100; see docs/benchmarks.md).
 import { dotFma } from "./_fma.ts";
-import { matmulPacked } from "./_kernels_packed.ts";
-import { matmulWasm } from "./_kernels_wasm.ts";
+import { matmulPacked } from "./_matmul_packed.ts";
+import { matmulWasm } from "./_matmul_wasm.ts";
 
 /** Products with at most this many multiply-adds (m·k·n) stay in TypeScript. */
 export const EXACT_LIMIT = 128;

@@ -8,17 +8,14 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
 import {
   assertInteger,
   assertMatrix,
-  dataOf,
-  fromData,
-  type Matrix,
+  describe,
   readOptions,
-  shapeText,
-} from "./_matrix.ts";
-import { createRng, shuffle } from "./random.ts";
+} from "../core/_checks.ts";
+import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
+import { createRng, shuffle } from "../core/random.ts";
 
 /** A labelled data set, one sample per column. */
 export interface Dataset {
@@ -199,7 +196,7 @@ function checkEntries(rows: number, cols: number, fn: string, what: string) {
  * @example Usage
  * ```ts
  * import { oneHot } from "./datasets.ts";
- * import { toArray } from "./matrix.ts";
+ * import { toArray } from "../core/matrix.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(toArray(oneHot([0, 2, 1], 3)), [[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
@@ -228,7 +225,7 @@ export function oneHot(labels: readonly number[], classes: number): Matrix {
  * @example Three samples of two features
  * ```ts
  * import { fromSamples } from "./datasets.ts";
- * import { toArray } from "./matrix.ts";
+ * import { toArray } from "../core/matrix.ts";
  * import assert from "node:assert/strict";
  *
  * const data = fromSamples([[1, 2], [3, 4], [5, 6]], [0, 1, 1]);
@@ -311,7 +308,7 @@ export function fromSamples(
  * @example Usage
  * ```ts
  * import { xor } from "./datasets.ts";
- * import { toArray } from "./matrix.ts";
+ * import { toArray } from "../core/matrix.ts";
  * import assert from "node:assert/strict";
  *
  * const data = xor();

@@ -4,16 +4,14 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
 import {
   assertFiniteResult,
   assertFunction,
   assertMatrix,
-  dataOf,
-  fromData,
-  type Matrix,
+  describe,
   readOptions,
-} from "./_matrix.ts";
+} from "../core/_checks.ts";
+import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 
 /** Options for {@linkcode numericalGradient}. */
 export interface NumericalGradientOptions {
@@ -43,7 +41,7 @@ export interface NumericalGradientOptions {
  *
  * @example The derivative of Σ v² is 2v
  * ```ts
- * import { matrix, numericalGradient, sum, mul, toArray } from "../mod.ts";
+ * import { matrix, numericalGradient, sum, mul, toArray } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const g = numericalGradient((m) => sum(mul(m, m)), matrix([[1, -2]]));

@@ -2,7 +2,6 @@
 // backing array without copying and `fromData` wraps a fresh array without
 // copying; both are for the library's own modules, which never write into an
 // array after it has been wrapped. Neither is exported from mod.ts.
-import { describe } from "./_describe.ts";
 
 const TOKEN = Symbol("Matrix");
 
@@ -14,8 +13,8 @@ let hasBrand: (value: object) => boolean;
  *
  * Build one with {@linkcode matrix}, {@linkcode zeros} or
  * {@linkcode identity}; read it with {@linkcode Matrix.at} or
- * {@linkcode toArray}. Nothing can change a Matrix once it exists: every
- * operation returns a new one.
+ * {@linkcode toArray}. No function of the toolkit changes a Matrix once it
+ * exists: every operation returns a new one.
  *
  * @example Usage
  * ```ts
@@ -35,9 +34,6 @@ export class Matrix {
 
   static {
     readData = (m) => m.#data;
-    // A brand check, not `instanceof`: a Proxy of a Matrix, an object made
-    // with Object.create(Matrix.prototype) or one whose prototype was swapped
-    // has no private fields, and would make every getter throw.
     hasBrand = (value) => #data in value;
   }
 
@@ -58,12 +54,6 @@ export class Matrix {
     this.#rows = rows;
     this.#cols = cols;
     this.#data = data;
-    // No public path may change a Matrix: without this, a caller could
-    // shadow the rows/cols getters with Object.defineProperty and make
-    // toArray and every operation read the data with the wrong shape. With
-    // no own properties, sealing makes the instance frozen (Object.isFrozen)
-    // and costs about a third of what Object.freeze does in V8.
-    Object.seal(this);
   }
 
   /** Number of rows. */
@@ -103,8 +93,8 @@ export class Matrix {
       col < 0 || row >= this.#rows || col >= this.#cols
     ) {
       throw new RangeError(
-        `Cannot read entry (${describe(row)}, ${
-          describe(col)
+        `Cannot read entry (${String(row)}, ${
+          String(col)
         }) of a ${this.#rows}x${this.#cols} Matrix in at(row, col): indices must be integers within the shape`,
       );
     }
@@ -194,142 +184,7 @@ export function nested(
   return out;
 }
 
-/**
- * Whether `value` is a real Matrix, made by this library. Proxies of a Matrix
- * and objects that merely inherit from `Matrix.prototype` are not.
- */
+/** Whether `value` is a Matrix made by this library. */
 export function isMatrix(value: unknown): value is Matrix {
   return (typeof value === "object" && value !== null) && hasBrand(value);
-}
-
-/** Throws a TypeError unless `value` is a Matrix. */
-export function assertMatrix(
-  value: unknown,
-  fn: string,
-  name: string,
-): asserts value is Matrix {
-  if (!isMatrix(value)) {
-    const hint = Array.isArray(value)
-      ? " (build one from nested arrays with matrix(rows))"
-      : "";
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be a Matrix, got ${describe(value)}${hint}`,
-    );
-  }
-}
-
-/** Whether `value` is a class constructor, which cannot be called plainly. */
-export function isClass(value: unknown): boolean {
-  if (typeof value !== "function") return false;
-  try {
-    return /^class[\s{]/.test(Function.prototype.toString.call(value));
-  } catch {
-    return false;
-  }
-}
-
-/** Throws a TypeError unless `value` is a function that can be called. */
-export function assertFunction(value: unknown, fn: string, name: string): void {
-  if (typeof value !== "function" || isClass(value)) {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be a function, got ${describe(value)}`,
-    );
-  }
-}
-
-/**
- * Reads an options object once: `undefined` means all defaults; anything but
- * a plain object, or a key that is not an option (a typo such as `step` for
- * `steps` would otherwise be ignored silently), throws a TypeError naming
- * `fn`. Each known key is read exactly once, so a getter cannot answer a
- * check with one value and the computation with another.
- */
-export function readOptions<K extends string>(
-  options: unknown,
-  fn: string,
-  known: readonly K[],
-): { [key in K]?: unknown } {
-  if (options === undefined) return {};
-  if (
-    typeof options !== "object" || options === null ||
-    Array.isArray(options) || isMatrix(options)
-  ) {
-    throw new TypeError(
-      `Expected options of ${fn} to be an object such as { ${
-        known[0]
-      }: … }, got ${describe(options)}`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!(known as readonly string[]).includes(key)) {
-      const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
-      throw new TypeError(
-        `Unknown option ${
-          JSON.stringify(shown)
-        } in options of ${fn}: expected ${
-          known.length === 1
-            ? known[0]
-            : `${known.slice(0, -1).join(", ")} or ${known[known.length - 1]}`
-        }`,
-      );
-    }
-  }
-  const out: { [key in K]?: unknown } = {};
-  const source = options as Record<string, unknown>;
-  for (const key of known) out[key] = source[key];
-  return out;
-}
-
-/**
- * Throws a RangeError naming `fn` when `data` holds NaN or ±Infinity, so that
- * no Matrix ever holds one.
- */
-export function assertFiniteResult(
-  data: Float64Array,
-  fn: string,
-  what = "the result",
-): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v - v !== 0) {
-      throw new RangeError(
-        `Cannot compute ${fn}: ${what} would hold ${v} (overflow or an undefined operation); a Matrix holds only finite numbers`,
-      );
-    }
-  }
-}
-
-/** Throws unless `value` is a finite number. */
-export function assertNumber(value: unknown, fn: string, name: string): void {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be a number, got ${describe(value)}`,
-    );
-  }
-  if (!Number.isFinite(value)) {
-    throw new RangeError(
-      `Expected ${name} of ${fn} to be a finite number, got ${value}`,
-    );
-  }
-}
-
-/** Throws unless `value` is an integer from `min` to `max`. */
-export function assertInteger(
-  value: unknown,
-  fn: string,
-  name: string,
-  min: number,
-  max: number,
-): number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be an integer, got ${describe(value)}`,
-    );
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Expected ${name} of ${fn} to be an integer from ${min} to ${max}, got ${value}`,
-    );
-  }
-  return value;
 }

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
-import { assertNumber, isClass } from "./_matrix.ts";
+import { describe } from "./_checks.ts";
+import { assertNumber } from "./_checks.ts";
 
 /**
  * A seeded generator. Each call advances its private state, so the same seed
@@ -69,7 +69,7 @@ const MAX_SHUFFLE = 2 ** 26;
  *
  * @example The same seed, the same numbers
  * ```ts
- * import { createRng } from "../mod.ts";
+ * import { createRng } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const a = createRng(42);
@@ -192,7 +192,7 @@ export function createRng(seed: number): Rng {
  *
  * @example Usage
  * ```ts
- * import { createRng, shuffle } from "../mod.ts";
+ * import { createRng, shuffle } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const order = shuffle(5, createRng(7));
@@ -221,7 +221,7 @@ export function shuffle(n: number, rng: Rng): number[] {
   }
   // `uniform` is read once and called as a method of `rng`.
   const uniform = (rng as Partial<Rng>).uniform;
-  if (typeof uniform !== "function" || isClass(uniform)) {
+  if (typeof uniform !== "function") {
     throw new TypeError(
       `Expected rng of ${fn} to be a generator from createRng(seed), with a uniform() method, got rng.uniform ${
         describe(uniform)

@@ -5,17 +5,14 @@
  *
  * @module
  */
-import { describe } from "./_describe.ts";
 import {
   assertFunction,
   assertMatrix,
   assertNumber,
-  dataOf,
-  fromData,
-  isMatrix,
-  type Matrix,
+  describe,
   readOptions,
-} from "./_matrix.ts";
+} from "../core/_checks.ts";
+import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
 
 /** One named line of a {@linkcode lineChart}. */
 export interface LineSeries {
@@ -815,7 +812,7 @@ function classesOf(
  * @example The line x₁ = x₂ splits two points
  * ```ts
  * import { decisionBoundary } from "./plot.ts";
- * import { matrix, toArray } from "./matrix.ts";
+ * import { matrix, toArray } from "../core/matrix.ts";
  * import assert from "node:assert/strict";
  *
  * const data = { x: matrix([[0, 1], [1, 0]]), labels: [0, 1] };

@@ -1,0 +1,145 @@
+/**
+ * {@linkcode sequential}: a model as a chain of layers, with a pure
+ * `init(seed)` and `apply(params, x, options)`.
+ *
+ * @module
+ */
+import {
+  assertInteger,
+  assertMatrix,
+  describe,
+  readOptions,
+} from "../core/_checks.ts";
+import type { Matrix } from "../core/_matrix.ts";
+import { createRng } from "../core/random.ts";
+import type { Params } from "../autodiff/grad.ts";
+import type { ApplyOptions, Layer, LayerLike } from "./layer.ts";
+
+/** A model made by {@linkcode sequential}. */
+export interface Model {
+  /** The layers, in order; functions given to `sequential` become layers. */
+  readonly layers: readonly Layer[];
+  /**
+   * Draws every layer's parameters from one seeded generator.
+   *
+   * @param seed A safe integer; the same seed gives the same parameters.
+   * @returns An array with one entry per layer (`{}` for a layer without
+   * parameters).
+   */
+  init(seed: number): Params[];
+  /**
+   * Runs a batch through every layer in turn. Pure; `grad` differentiates
+   * through it.
+   *
+   * @param params The parameters from `init` (or trained by `fit`).
+   * @param x The inputs, one column per sample.
+   * @param options `training` and `rng` for layers that need them.
+   * @returns The last layer's output, one column per sample.
+   */
+  apply(params: readonly Params[], x: Matrix, options?: ApplyOptions): Matrix;
+}
+
+function asLayer(value: unknown, index: number, fn: string): Layer {
+  if (typeof value === "function") {
+    const f = value as (x: Matrix) => Matrix;
+    return {
+      name: f.name || "function",
+      init: () => ({}),
+      apply: (_params, x) => f(x),
+    };
+  }
+  if (
+    typeof value === "object" && value !== null &&
+    typeof (value as Layer).init === "function" &&
+    typeof (value as Layer).apply === "function"
+  ) {
+    return value as Layer;
+  }
+  throw new TypeError(
+    `Expected layers[${index}] of ${fn} to be a layer { init, apply } (such as layers.dense(2, 16)) or a Matrix → Matrix function (such as relu), got ${
+      describe(value)
+    }`,
+  );
+}
+
+/**
+ * Composes layers into a model, as JAX's `stax.serial`: `init(seed)` draws
+ * the parameters of every layer, `apply(params, x)` runs x through them in
+ * order. A layer is anything with `init` and `apply` (see
+ * {@linkcode Layer}), such as `layers.dense(2, 16)`, or any differentiable
+ * Matrix → Matrix function such as `relu`, a layer without parameters.
+ * Images and other inputs are already flat columns, so no `flatten` is
+ * needed.
+ *
+ * @param layers The layers, from input to output; at least one.
+ * @returns The model.
+ * @throws {TypeError} When `layers` is not an array of layers and functions.
+ * @throws {RangeError} When `layers` is empty.
+ *
+ * @example A 2-16-3 classifier
+ * ```ts
+ * import { layers, matrix, relu, sequential } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = sequential([layers.dense(2, 16), relu, layers.dense(16, 3)]);
+ * const params = model.init(0);
+ * const logits = model.apply(params, matrix([[0.5, -1], [2, 0]]));
+ * assert.deepEqual(logits.shape, [3, 2]);
+ * ```
+ */
+export function sequential(layers: readonly LayerLike[]): Model {
+  const fn = "sequential(layers)";
+  if (!Array.isArray(layers)) {
+    throw new TypeError(
+      `Expected layers of ${fn} to be an array of layers, got ${
+        describe(layers)
+      }`,
+    );
+  }
+  if (layers.length === 0) {
+    throw new RangeError(`Expected layers of ${fn} to hold at least one layer`);
+  }
+  const chain = Object.freeze(layers.map((l, i) => asLayer(l, i, fn)));
+  const fnApply = "model.apply(params, x, options)";
+  return Object.freeze({
+    layers: chain,
+    init(seed: number): Params[] {
+      assertInteger(
+        seed,
+        "model.init(seed)",
+        "seed",
+        Number.MIN_SAFE_INTEGER,
+        Number.MAX_SAFE_INTEGER,
+      );
+      const rng = createRng(seed);
+      return chain.map((layer) => layer.init(rng));
+    },
+    apply(
+      params: readonly Params[],
+      x: Matrix,
+      options: ApplyOptions = {},
+    ): Matrix {
+      if (!Array.isArray(params) || params.length !== chain.length) {
+        throw new TypeError(
+          `Expected params of ${fnApply} to be an array of ${chain.length} layer parameters (from model.init), got ${
+            describe(params)
+          }`,
+        );
+      }
+      assertMatrix(x, fnApply, "x");
+      const o = readOptions(options, fnApply, ["training", "rng"]);
+      if (o.training !== undefined && typeof o.training !== "boolean") {
+        throw new TypeError(
+          `Expected options.training of ${fnApply} to be a boolean, got ${
+            describe(o.training)
+          }`,
+        );
+      }
+      let y = x;
+      for (let i = 0; i < chain.length; i++) {
+        y = chain[i].apply(params[i], y, options);
+      }
+      return y;
+    },
+  });
+}

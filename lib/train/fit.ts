@@ -1,0 +1,281 @@
+/**
+ * {@linkcode fit}: mini-batch training of any model made by `sequential` (or
+ * `mlp`), with any loss and any optimizer.
+ *
+ * @module
+ */
+import {
+  assertFunction,
+  assertInteger,
+  assertRecord,
+  readOptions,
+} from "../core/_checks.ts";
+import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
+import { createRng, shuffle } from "../core/random.ts";
+import { countCorrect } from "../kernels/_nn.ts";
+import { type Params, valueAndGrad } from "../autodiff/grad.ts";
+import type { Model } from "../nn/sequential.ts";
+import {
+  checkSamples,
+  evaluate,
+  type Loss,
+  lossFunction,
+  lossValue,
+  type Samples,
+} from "./metrics.ts";
+import { adam, type Optimizer, type OptimizerState } from "./optimizers.ts";
+
+/** One epoch of {@linkcode fit}'s history. */
+export interface EpochRecord {
+  /** The epoch, from 1. */
+  readonly epoch: number;
+  /**
+   * The training loss over the epoch: the mean of its mini-batch losses,
+   * each computed before its update and weighted by its number of samples.
+   */
+  readonly loss: number;
+  /** The fraction of training samples classified correctly, likewise. */
+  readonly accuracy: number;
+  /** The loss on `options.validation` after the epoch, when given. */
+  readonly validationLoss?: number;
+  /** The accuracy on `options.validation` after the epoch, when given. */
+  readonly validationAccuracy?: number;
+}
+
+/** Options for {@linkcode fit}. */
+export interface FitOptions {
+  /**
+   * How many passes over the data.
+   *
+   * @default {10}
+   */
+  epochs?: number;
+  /**
+   * Samples per update; the last batch of an epoch may be smaller.
+   *
+   * @default {32}
+   */
+  batchSize?: number;
+  /**
+   * The optimizer.
+   *
+   * @default {adam(0.001)}
+   */
+  optimizer?: Optimizer;
+  /**
+   * The seed of the shuffle that orders the samples of each epoch.
+   *
+   * @default {0}
+   */
+  seed?: number;
+  /**
+   * The loss: "softmaxCrossEntropy" (output = logits, one-hot targets),
+   * "mse", "squaredError", or a function `(output, d) => number | Matrix`
+   * written with the toolkit's ops (a loss plus a weight-decay term, say).
+   *
+   * @default {"softmaxCrossEntropy"}
+   */
+  loss?: Loss;
+  /**
+   * Held-out samples, evaluated after each epoch.
+   *
+   * @default {undefined} (none: the history has no validation fields)
+   */
+  validation?: Samples;
+  /**
+   * Called after each epoch with its record (for progress output). What it
+   * returns is ignored.
+   *
+   * @default {undefined} (none: nothing is called)
+   */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** What {@linkcode fit} returns. */
+export interface FitResult {
+  /** The trained parameters. */
+  readonly params: Params[];
+  /** One record per epoch. */
+  readonly history: readonly EpochRecord[];
+  /** The optimizer's final state (to continue training). */
+  readonly state: OptimizerState<Params[]>;
+}
+
+/** Copies the columns order[start … start + count) of an r x n matrix. */
+function gatherColumns(
+  m: Matrix,
+  order: readonly number[],
+  start: number,
+  count: number,
+): Matrix {
+  const src = dataOf(m), r = m.rows, n = m.cols;
+  const out = new Float64Array(r * count);
+  for (let i = 0; i < r; i++) {
+    const row = i * n;
+    const o = i * count;
+    for (let j = 0; j < count; j++) out[o + j] = src[row + order[start + j]];
+  }
+  return fromData(r, count, out);
+}
+
+/**
+ * Trains a model by mini-batch gradient descent. Each epoch shuffles the
+ * samples with a generator seeded from `seed` (so the same seed gives the
+ * same training), splits them into batches of `batchSize`, and for each
+ * batch takes the gradient of the loss of `model.apply(params, x, { training:
+ * true, rng })` with `valueAndGrad` and lets the optimizer update the
+ * parameters. Pure: the parameters and the data are unchanged; the trained
+ * parameters are returned.
+ *
+ * @param model The model (see `sequential` and `mlp`).
+ * @param params Its starting parameters, from `model.init(seed)`.
+ * @param data Inputs `x` (k x n) and targets `d` (r x n), one column per
+ * sample.
+ * @param options Epochs, batch size, optimizer, seed, loss, validation data
+ * and a per-epoch callback.
+ * @returns The trained parameters, the per-epoch history of loss and
+ * accuracy, and the optimizer's state.
+ * @throws {TypeError} When an argument or option has the wrong type.
+ * @throws {RangeError} When the shapes do not fit, an option is out of
+ * range, or training diverges (the loss or the parameters stop being
+ * finite; the message names the epoch).
+ *
+ * @example Learning XOR
+ * ```ts
+ * import { adam, evaluate, fit, matrix, mlp } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const x = matrix([[0, 0, 1, 1], [0, 1, 0, 1]]);
+ * const d = matrix([[1, 0, 0, 1], [0, 1, 1, 0]]); // one-hot: XOR is row 1
+ * const { model, params } = mlp([2, 8, 2], 3, { activation: "tanh" });
+ * const trained = fit(model, params, { x, d }, {
+ *   epochs: 300,
+ *   batchSize: 4,
+ *   optimizer: adam(0.05),
+ * });
+ * assert.equal(trained.history.length, 300);
+ * assert.ok(trained.history[299].loss < trained.history[0].loss);
+ * assert.equal(evaluate(model, trained.params, { x, d }).accuracy, 1);
+ * ```
+ */
+export function fit(
+  model: Model,
+  params: readonly Params[],
+  data: Samples,
+  options: FitOptions = {},
+): FitResult {
+  const fn = "fit(model, params, data, options)";
+  assertRecord(model, fn, "model", "a model from sequential or mlp");
+  assertFunction(model.apply, fn, "model.apply");
+  const { x, d } = checkSamples(data, fn, "data");
+  const o = readOptions(options, fn, [
+    "epochs",
+    "batchSize",
+    "optimizer",
+    "seed",
+    "loss",
+    "validation",
+    "onEpoch",
+  ]);
+  const epochs = assertInteger(o.epochs ?? 10, fn, "options.epochs", 1, 1e7);
+  const batchSize = assertInteger(
+    o.batchSize ?? 32,
+    fn,
+    "options.batchSize",
+    1,
+    2 ** 26,
+  );
+  const optimizer = (o.optimizer ?? adam(0.001)) as Optimizer;
+  assertRecord(
+    optimizer,
+    fn,
+    "options.optimizer",
+    "an optimizer such as adam(0.001)",
+  );
+  assertFunction(optimizer.init, fn, "options.optimizer.init");
+  assertFunction(optimizer.update, fn, "options.optimizer.update");
+  const loss = lossFunction(
+    o.loss ?? "softmaxCrossEntropy",
+    fn,
+    "options.loss",
+  );
+  const validation = o.validation === undefined
+    ? undefined
+    : checkSamples(o.validation, fn, "options.validation");
+  if (o.onEpoch !== undefined) assertFunction(o.onEpoch, fn, "options.onEpoch");
+  const onEpoch = o.onEpoch as FitOptions["onEpoch"];
+  const seed = assertInteger(
+    o.seed ?? 0,
+    fn,
+    "options.seed",
+    Number.MIN_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const rng = createRng(seed);
+  // Check the model against the data once, outside the gradient.
+  const probe = model.apply(params, gatherColumns(x, [0], 0, 1));
+  if (probe.rows !== d.rows) {
+    throw new RangeError(
+      `Cannot train a model of ${probe.rows} outputs towards data.d of ${d.rows} rows in ${fn}: data.d must have one row per output`,
+    );
+  }
+
+  const n = x.cols;
+  let current = params.slice();
+  let state = optimizer.init(current);
+  const history: EpochRecord[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const order = shuffle(n, rng);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const count = Math.min(batchSize, n - start);
+      const bx = gatherColumns(x, order, start, count);
+      const bd = gatherColumns(d, order, start, count);
+      let output: Matrix = bx;
+      const step = valueAndGrad((p: Params[]) => {
+        output = model.apply(p, bx, { training: true, rng });
+        return loss(output, bd);
+      })(current);
+      const value = lossValue(step.value, fn);
+      if (!Number.isFinite(value)) {
+        throw new RangeError(
+          `Training diverged in epoch ${epoch} of ${fn}: the loss became ${value}; try a smaller learning rate`,
+        );
+      }
+      // Each batch's loss is weighted by its samples: a short last batch
+      // counts for what it holds.
+      lossSum += value * count;
+      correct += countCorrect(dataOf(output), dataOf(bd), d.rows, count);
+      const next = optimizer.update(current, step.grad, state);
+      current = next.params;
+      state = next.state;
+    }
+    let record: EpochRecord = {
+      epoch,
+      loss: lossSum / n,
+      accuracy: correct / n,
+    };
+    if (validation !== undefined) {
+      const v = evaluate(
+        model,
+        current,
+        validation,
+        o.loss as Loss ?? "softmaxCrossEntropy",
+      );
+      record = {
+        ...record,
+        validationLoss: v.loss,
+        validationAccuracy: v.accuracy,
+      };
+    }
+    Object.freeze(record);
+    history.push(record);
+    if (onEpoch !== undefined) onEpoch(record);
+  }
+  return Object.freeze({
+    params: current,
+    history: Object.freeze(history),
+    state,
+  });
+}
