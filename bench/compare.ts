@@ -495,12 +495,15 @@ async function tfjsEpoch(
 async function spiralTarget(): Promise<void> {
   const data = makeSpiral();
   const rounds = QUICK ? 5 : 30;
-  const model = toolkit.mlp([SPIRAL.inputs, SPIRAL.hidden, SPIRAL.classes], 1);
+  const { model, params } = toolkit.mlp(
+    [SPIRAL.inputs, SPIRAL.hidden, SPIRAL.classes],
+    1,
+  );
   const samples = { x: data.x, d: data.d };
   const optimizer = toolkit.sgd(SPIRAL.learningRate);
   const ours = best(
     () =>
-      toolkit.fit(model, samples, {
+      toolkit.fit(model, params, samples, {
         epochs: 1,
         batchSize: SPIRAL.batchSize,
         optimizer,

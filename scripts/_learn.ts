@@ -18,7 +18,9 @@ import {
   evaluate,
   fit,
   map,
-  type Mlp,
+  type EpochRecord as FitEpochRecord,
+  type Model,
+  type Params,
   mlp,
   momentum,
   mul,
@@ -295,7 +297,7 @@ function progressReporter(
   let shown = false;
   const every = Math.max(1, Math.ceil(epochs / 20));
   return {
-    onEpoch(r) {
+    onEpoch(r: FitEpochRecord) {
       if (terminal) {
         const now = performance.now();
         if (r.epoch !== epochs && now - last < 50) return;
@@ -425,8 +427,10 @@ export interface ClassifierOptions {
 
 /** A trained classifier and how it got there. */
 export interface TrainedClassifier {
-  /** The trained network. */
-  model: Mlp;
+  /** The network. */
+  model: Model;
+  /** Its trained parameters. */
+  params: Params[];
   /** One record per epoch. */
   history: EpochRecord[];
   /** Accuracy of the trained network on the training set. */
@@ -453,21 +457,21 @@ export function trainClassifier(
   onEpoch: (record: EpochRecord) => void,
   options: ClassifierOptions,
 ): TrainedClassifier {
-  const model = mlp(
+  const { model, params } = mlp(
     [train.x.rows, settings.hidden, train.classes],
     settings.seed,
     { activation: options.activation },
   );
   const test = options.test;
   const history: EpochRecord[] = [];
-  const result = fit(model, { x: train.x, d: train.oneHot }, {
+  const result = fit(model, params, { x: train.x, d: train.oneHot }, {
     epochs: settings.epochs,
     batchSize: settings.batchSize,
     optimizer: optimizerOf(settings),
     // A seed for the shuffles apart from the one for the weights.
     seed: settings.seed + 1,
     validation: test && { x: test.x, d: test.oneHot },
-    onEpoch(r) {
+    onEpoch(r: FitEpochRecord) {
       const record: EpochRecord = {
         epoch: r.epoch,
         loss: r.loss,
@@ -481,13 +485,15 @@ export function trainClassifier(
       onEpoch(record);
     },
   });
-  const trained = result.model;
+  const trained = result.params;
   return {
-    model: trained,
+    model,
+    params: trained,
     history,
-    trainAccuracy: evaluate(trained, { x: train.x, d: train.oneHot }).accuracy,
+    trainAccuracy:
+      evaluate(model, trained, { x: train.x, d: train.oneHot }).accuracy,
     testAccuracy: test &&
-      evaluate(trained, { x: test.x, d: test.oneHot }).accuracy,
+      evaluate(model, trained, { x: test.x, d: test.oneHot }).accuracy,
   };
 }
 

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { predict } from "../mod.ts";
 import { spiral } from "../lib/data/datasets.ts";
 import { decisionBoundary } from "../lib/viz/plot.ts";
 import { runTraining, trainClassifier } from "./_learn.ts";
@@ -36,7 +35,7 @@ await runTraining({
     trainAccuracy: result.trainAccuracy,
     trainSize: data.x.cols,
     plot: () =>
-      decisionBoundary((points) => predict(result.model, points), data, {
+      decisionBoundary((points) => result.model.apply(result.params, points), data, {
         title: "Spiral: what the network decides",
         xRange: [-1.1, 1.1],
         yRange: [-1.1, 1.1],

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { predict } from "../mod.ts";
 import { xor } from "../lib/data/datasets.ts";
 import { decisionBoundary } from "../lib/viz/plot.ts";
 import { runTraining, trainClassifier } from "./_learn.ts";
@@ -36,7 +35,7 @@ await runTraining({
     trainAccuracy: result.trainAccuracy,
     trainSize: 4,
     plot: () =>
-      decisionBoundary((points) => predict(result.model, points), data, {
+      decisionBoundary((points) => result.model.apply(result.params, points), data, {
         title: "XOR: what the network decides",
         xRange: [-0.5, 1.5],
         yRange: [-0.5, 1.5],

@@ -575,7 +575,7 @@ Deno.test("combining results with JavaScript arithmetic is refused clearly", () 
     () => grad((q: typeof p) => sum(q.a) + sum(q.b))(p),
     (e: unknown) =>
       e instanceof TypeError && /returned 6/.test(e.message) &&
-      /sum\(add\(a, b\)\)/.test(e.message),
+      /keepdims: true/.test(e.message),
   );
   assert.throws(() => grad((q: typeof p) => 2 * sum(q.a))(p), TypeError);
   assert.throws(() => grad(() => 1)(p), TypeError);
@@ -633,38 +633,5 @@ Deno.test("a gradient that overflows is refused", () => {
   assert.throws(
     () => grad((v: Matrix) => sum(scale(log(v), 1e300)))(matrix([[1e-300]])),
     (e: unknown) => e instanceof RangeError && /the gradient/.test(e.message),
-  );
-});
-
-Deno.test("grad walks the parameters once and refuses fake matrices clearly", () => {
-  const w = matrix([[1, -2]]);
-  const b = matrix([[3]]);
-  const f = (p: { w: Matrix; b: Matrix }) => sum(add(mul(p.w, p.w), p.b));
-  const plain = valueAndGrad(f)({ w, b });
-  // A getter that answers junk on its second read changes nothing: the tree
-  // f receives and the gradient are rebuilt from the first (only) walk.
-  let reads = 0;
-  const tricky = {
-    get w() {
-      return reads++ === 0 ? w : null;
-    },
-    b,
-  };
-  assert.deepEqual(valueAndGrad(f)(tricky as never), plain);
-  assert.equal(reads, 1);
-  for (const fake of [new Proxy(w, {}), Object.create(w)]) {
-    assert.throws(
-      () => grad(f)({ w: fake, b }),
-      (e: unknown) =>
-        e instanceof TypeError && /params\.w of grad\(f\)/.test(e.message) &&
-        /not a real Matrix/.test(e.message),
-    );
-  }
-  // A fake Matrix returned by f is refused, not read.
-  assert.throws(
-    () => grad((_v: Matrix) => new Proxy(matrix([[1]]), {}) as never)(w),
-    (e: unknown) =>
-      e instanceof TypeError && /grad\(f\)/.test(e.message) &&
-      !/private/.test(e.message),
   );
 });

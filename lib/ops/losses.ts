@@ -11,7 +11,12 @@ import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import { sumOfSquaredDifferences } from "../kernels/_sum.ts";
 import { crossEntropyOf, logSoftmaxInto, softmaxInto } from "../kernels/_nn.ts";
 import { defineOp } from "../autodiff/define_op.ts";
-import { keepsDims, reduced, type ReduceOptions } from "./reductions.ts";
+import {
+  keepsDims,
+  type Reduced,
+  reduced,
+  type ReduceOptions,
+} from "./reductions.ts";
 
 /** A finite loss as a 1x1 Matrix, or a RangeError naming `fn`. */
 function lossMatrix(loss: number, u: Matrix, fn: string): Matrix {
@@ -125,22 +130,11 @@ const softmaxCrossEntropyOp = defineOp({
  * assert.equal(squaredError(u, d), 113.28999999999999);
  * ```
  */
-export function squaredError(u: Matrix, d: Matrix): number;
-export function squaredError(
+export function squaredError<O extends ReduceOptions = ReduceOptions>(
   u: Matrix,
   d: Matrix,
-  options: { keepdims: true },
-): Matrix;
-export function squaredError(
-  u: Matrix,
-  d: Matrix,
-  options?: ReduceOptions,
-): number | Matrix;
-export function squaredError(
-  u: Matrix,
-  d: Matrix,
-  options?: ReduceOptions,
-): number | Matrix {
+  options?: O,
+): Reduced<O> {
   const fn = "squaredError(u, d)";
   assertMatrix(u, fn, "u");
   assertMatrix(d, fn, "d");
@@ -168,18 +162,11 @@ export function squaredError(
  * assert.equal(mse(u, d), 113.28999999999999 / 2);
  * ```
  */
-export function mse(u: Matrix, d: Matrix): number;
-export function mse(u: Matrix, d: Matrix, options: { keepdims: true }): Matrix;
-export function mse(
+export function mse<O extends ReduceOptions = ReduceOptions>(
   u: Matrix,
   d: Matrix,
-  options?: ReduceOptions,
-): number | Matrix;
-export function mse(
-  u: Matrix,
-  d: Matrix,
-  options?: ReduceOptions,
-): number | Matrix {
+  options?: O,
+): Reduced<O> {
   const fn = "mse(u, d)";
   assertMatrix(u, fn, "u");
   assertMatrix(d, fn, "d");
@@ -217,25 +204,11 @@ export function mse(
  * assert.equal(softmaxCrossEntropy(matrix([[1e16], [1e16]]), labels), Math.LN2);
  * ```
  */
-export function softmaxCrossEntropy(
+export function softmaxCrossEntropy<O extends ReduceOptions = ReduceOptions>(
   logits: Matrix,
   oneHotLabels: Matrix,
-): number;
-export function softmaxCrossEntropy(
-  logits: Matrix,
-  oneHotLabels: Matrix,
-  options: { keepdims: true },
-): Matrix;
-export function softmaxCrossEntropy(
-  logits: Matrix,
-  oneHotLabels: Matrix,
-  options?: ReduceOptions,
-): number | Matrix;
-export function softmaxCrossEntropy(
-  logits: Matrix,
-  oneHotLabels: Matrix,
-  options?: ReduceOptions,
-): number | Matrix {
+  options?: O,
+): Reduced<O> {
   const fn = "softmaxCrossEntropy(logits, oneHotLabels)";
   assertMatrix(logits, fn, "logits");
   assertMatrix(oneHotLabels, fn, "oneHotLabels");

@@ -28,6 +28,12 @@ export interface ReduceOptions {
   keepdims?: boolean;
 }
 
+/**
+ * What a reduction returns: a 1x1 Matrix when the options say
+ * `keepdims: true`, a number otherwise.
+ */
+export type Reduced<O> = O extends { keepdims: true } ? Matrix : number;
+
 /** Reads ReduceOptions; true when the caller wants a 1x1 Matrix. */
 export function keepsDims(options: unknown, fn: string): boolean {
   const { keepdims = false } = readOptions(options, fn, ["keepdims"]);
@@ -42,8 +48,8 @@ export function keepsDims(options: unknown, fn: string): boolean {
 }
 
 /** A 1x1 result as the caller asked for it: the Matrix, or its number. */
-export function reduced(m: Matrix, keepdims: boolean): number | Matrix {
-  return keepdims ? m : scalarOf(m, dataOf(m)[0]);
+export function reduced<O>(m: Matrix, keepdims: boolean): Reduced<O> {
+  return (keepdims ? m : scalarOf(m, dataOf(m)[0])) as Reduced<O>;
 }
 
 /** A g-filled array of n entries: the gradient of a sum is g everywhere. */
@@ -132,10 +138,10 @@ const sumAxisOp = defineOp({
  * assert.equal(sum(matrix([[1, 2], [3, 4]])), 10);
  * ```
  */
-export function sum(m: Matrix): number;
-export function sum(m: Matrix, options: { keepdims: true }): Matrix;
-export function sum(m: Matrix, options?: ReduceOptions): number | Matrix;
-export function sum(m: Matrix, options?: ReduceOptions): number | Matrix {
+export function sum<O extends ReduceOptions = ReduceOptions>(
+  m: Matrix,
+  options?: O,
+): Reduced<O> {
   assertMatrix(m, "sum(m, options)", "m");
   const keep = keepsDims(options, "sum(m, options)");
   return reduced(sumOp(m), keep);
@@ -158,10 +164,10 @@ export function sum(m: Matrix, options?: ReduceOptions): number | Matrix {
  * assert.equal(mean(matrix([[1, 2], [3, 6]])), 3);
  * ```
  */
-export function mean(m: Matrix): number;
-export function mean(m: Matrix, options: { keepdims: true }): Matrix;
-export function mean(m: Matrix, options?: ReduceOptions): number | Matrix;
-export function mean(m: Matrix, options?: ReduceOptions): number | Matrix {
+export function mean<O extends ReduceOptions = ReduceOptions>(
+  m: Matrix,
+  options?: O,
+): Reduced<O> {
   assertMatrix(m, "mean(m, options)", "m");
   const keep = keepsDims(options, "mean(m, options)");
   return reduced(meanOp(m), keep);
