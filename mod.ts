@@ -27,32 +27,41 @@
  *
  * ## 3. Beyond the article: networks
  *
- * From the perceptron the toolkit grows to multi-layer networks, one idea at
- * a time:
+ * From the perceptron the toolkit grows to networks, one idea at a time:
  *
  * - automatic differentiation: {@linkcode grad} and {@linkcode valueAndGrad}
- *   differentiate any function built from the operations above, and agree
- *   with {@linkcode numericalGradient};
+ *   differentiate any function built from the toolkit's ops;
+ *   {@linkcode checkGrads} compares them with central differences along
+ *   seeded random directions, and {@linkcode numericalGradient} gives the
+ *   differences entry by entry;
+ * - your own ops: {@linkcode defineOp} makes a differentiable op from a
+ *   forward and its backward, side by side, as every built-in op is made;
  * - activations {@linkcode sigmoid}, {@linkcode tanh}, {@linkcode relu},
- *   {@linkcode softmax} (with {@linkcode exp}, {@linkcode log},
- *   {@linkcode mean}), and losses {@linkcode mse} and
- *   {@linkcode softmaxCrossEntropy}, with {@linkcode accuracy};
- * - layers and networks: {@linkcode dense}, {@linkcode mlp},
- *   {@linkcode predict}, {@linkcode evaluate} and {@linkcode mlpValueAndGrad};
+ *   {@linkcode leakyRelu}, {@linkcode softplus}, {@linkcode softmax} and
+ *   {@linkcode logSoftmax} (with {@linkcode exp}, {@linkcode log},
+ *   {@linkcode mean}), and losses {@linkcode squaredError}, {@linkcode mse}
+ *   and {@linkcode softmaxCrossEntropy}, with {@linkcode accuracy};
+ * - models as pure `init`/`apply` pairs: {@linkcode sequential} composes
+ *   layers such as `layers.dense(2, 16)` and any Matrix → Matrix function
+ *   such as `relu`; {@linkcode mlp} is the shortcut, {@linkcode evaluate}
+ *   measures a model;
  * - optimizers {@linkcode sgd}, {@linkcode momentum} and {@linkcode adam},
- *   and the training loop {@linkcode fit};
- * - seeded randomness: {@linkcode createRng} and {@linkcode shuffle}.
- *
- * (Data sets and plotting are added to this list as they land.)
+ *   and the training loop {@linkcode fit} for any model and loss;
+ * - seeded randomness: {@linkcode createRng} and {@linkcode shuffle};
+ * - data sets ({@linkcode xor}, {@linkcode spiral}, {@linkcode moons}) and
+ *   pictures ({@linkcode lineChart}, {@linkcode decisionBoundary},
+ *   {@linkcode asciiChart}).
  *
  * ## Errors, determinism, permissions
  *
- * Every export checks its arguments and throws a `TypeError` or `RangeError`
- * whose message names the function, the argument, and what was expected
- * against what was given, such as `Expected options.steps of train(params,
- * data, options) to be a positive integer, got 1.5`. Exceptions thrown by
- * your own callbacks pass through unchanged. Nothing is random unless you
- * pass a seed, and the library needs no permissions.
+ * Every export checks what a user can get wrong (types, shapes, finiteness,
+ * integer and range of options, unknown option keys) and throws a
+ * `TypeError` or `RangeError` whose message names the function, the
+ * argument, and what was expected against what was given, such as
+ * `Expected options.steps of train(params, data, options) to be a positive
+ * integer, got 1.5`. Exceptions thrown by your own callbacks pass through
+ * unchanged. Nothing is random unless you pass a seed, and the library needs
+ * no permissions.
  *
  * @example The article, start to finish
  * ```ts
@@ -83,12 +92,20 @@
  *
  * @module
  */
-export { identity, Matrix, matrix, toArray, zeros } from "./lib/core/matrix.ts";
+export {
+  identity,
+  Matrix,
+  matrix,
+  type Samples,
+  toArray,
+  zeros,
+} from "./lib/core/matrix.ts";
 export { createRng, type Rng, shuffle } from "./lib/core/random.ts";
 export { add, div, map, mul, scale, sub } from "./lib/ops/arithmetic.ts";
 export { dot, transpose } from "./lib/ops/linalg.ts";
 export {
   mean,
+  type Reduced,
   type ReduceOptions,
   sum,
   sumAxis,
@@ -151,7 +168,6 @@ export {
   type Evaluation,
   type Loss,
   type LossName,
-  type Samples,
 } from "./lib/train/metrics.ts";
 export {
   adam,

@@ -1,17 +1,26 @@
 // Junk and plausible arguments for the fuzz test (tests/fuzz_test.ts).
 //
 // Two kinds of values live here:
-// - junk: anything a learner might pass by mistake, and worse (fc.anything(),
-//   NaN, ±Infinity, 1e308, symbols, proxies, objects whose getters throw,
-//   fake matrices, wrong-shaped and huge-valued matrices, hostile callbacks);
+// - junk: anything a learner might pass by mistake (fc.anything(), NaN,
+//   ±Infinity, 1e308, symbols, bigints, plain objects that look like a
+//   Matrix, wrong-shaped and huge-valued matrices, callbacks that return
+//   junk);
 // - plausible values: well-formed matrices, parameter and sample objects,
-//   options and callbacks that the exports' parameter names suggest, from
-//   which the fuzz test discovers calls that succeed, to mutate one position
-//   at a time so that validation deeper than the first argument is reached.
+//   models, layers, op specs, options and callbacks that the exports'
+//   parameter names suggest, from which the fuzz test discovers calls that
+//   succeed, to mutate one position at a time so that validation deeper than
+//   the first argument is reached. `recipes` adds whole argument lists for
+//   exports whose arguments must agree with each other (a model, its
+//   parameters and data of the right shapes).
 //
-// User code that the library calls back (callbacks, getters, proxy traps)
-// throws only `UserError`s: the library must let those through unchanged, and
-// the fuzz test recognises them by their class.
+// Hostile objects are out of scope, as the library no longer defends against
+// them: Proxies, getters that answer differently on a second read, classes
+// passed as callbacks, patched prototypes and objects made with
+// Object.create(Matrix.prototype) appear nowhere here.
+//
+// User code that the library calls back throws only `UserError`s: the
+// library must let those through unchanged, and the fuzz test recognises
+// them by their class.
 import fc from "fast-check";
 import * as mod from "../mod.ts";
 import { Matrix, matrix } from "../mod.ts";
@@ -19,9 +28,7 @@ import { Matrix, matrix } from "../mod.ts";
 /** The one kind of error that the fuzz test's own user code throws. */
 export class UserError extends Error {
   constructor(cause?: unknown) {
-    super("thrown by the fuzz test's own callback, getter or proxy trap", {
-      cause,
-    });
+    super("thrown by the fuzz test's own callback", { cause });
     this.name = "UserError";
   }
 }
@@ -43,24 +50,7 @@ export function userFn<A extends unknown[], R>(
   };
 }
 
-// fast-check itself asks every generated value for its clone method, so that
-// one symbol is answered; everything else throws.
-const hostileHandler: ProxyHandler<object> = {
-  get: (_, key) => key === fc.cloneMethod ? undefined : userThrow(),
-  has: (_, key) => key === fc.cloneMethod ? false : userThrow(),
-  ownKeys: userThrow,
-  getOwnPropertyDescriptor: userThrow,
-  getPrototypeOf: userThrow,
-  apply: userThrow,
-  construct: userThrow,
-};
-
-/** An object whose every property read and introspection throws. */
-export function hostileObject(): object {
-  return new Proxy({}, hostileHandler);
-}
-
-/** A value whose `at`, `rows` and friends look like a Matrix's but is not. */
+/** A plain object whose `rows`, `at` and friends look like a Matrix's. */
 function duckMatrix(): object {
   return {
     rows: 2,
@@ -107,6 +97,7 @@ function makeSpecialJunk(): unknown[] {
     "1",
     "NaN",
     "relu",
+    "he",
     null,
     undefined,
     true,
@@ -124,9 +115,16 @@ function makeSpecialJunk(): unknown[] {
     [new Array(2 ** 20)],
     sparse,
     [[1, 2], [3, 4]],
+    [m, m],
+    [{}, {}],
+    [{ w: m }],
     { length: 2, 0: [1], 1: [2] },
     new Float64Array([1, 2]),
     {},
+    { w: m, b: "1" },
+    { x: m, d: [[1, 2]] },
+    { init: 1, apply: 2 },
+    { name: "", forward: 1, backward: null },
     Object.create(null),
     new Date(NaN),
     /re/,
@@ -135,10 +133,6 @@ function makeSpecialJunk(): unknown[] {
     Promise.resolve(1),
     new WeakMap(),
     globalThis,
-    hostileObject(),
-    new Proxy([], hostileHandler),
-    new Proxy(m, {}),
-    Object.create(Matrix.prototype),
     duckMatrix(),
     // Callbacks that misbehave in every way a number-returning function can.
     userThrow,
@@ -152,10 +146,10 @@ function makeSpecialJunk(): unknown[] {
     () => ({ valueOf: () => 1 }),
     (v: unknown) => v,
     () => m,
-    () => hostileObject(),
+    () => [m],
+    () => ({ output: 1, saved: 2 }),
     async () => await Promise.resolve(1),
     function* gen() {},
-    class Junk {},
     Math.max,
   ];
 }
@@ -277,6 +271,76 @@ const x = matrix([[5], [2], [7]]);
 const d = matrix([[1], [0]]);
 const x4 = matrix([[0, 0, 1, 1], [0, 1, 0, 1], [1, 1, 1, 1]]);
 const d4 = matrix([[0, 1, 1, 0], [1, 0, 0, 1]]);
+const xorX = matrix([[0, 0, 1, 1], [0, 1, 0, 1]]);
+const xorOneHot = { x: xorX, d: d4 };
+const xor01 = { x: xorX, d: matrix([[0, 1, 1, 0]]) };
+
+/** The matrices of a parameter tree (a Matrix, or records and arrays of them). */
+function leaves(tree: unknown, out: Matrix[] = []): Matrix[] {
+  if (tree instanceof Matrix) out.push(tree);
+  else if (typeof tree === "object" && tree !== null) {
+    for (const v of Object.values(tree)) leaves(v, out);
+  }
+  return out;
+}
+
+/**
+ * Σ of squares over every Matrix of a tree, as a 1x1 Matrix: differentiable,
+ * so grad, valueAndGrad and checkGrads accept it, whatever the tree.
+ */
+const treeLoss = userFn((p: unknown): number | Matrix => {
+  if (typeof p === "number") return p * p;
+  const sums = leaves(p).map((m) => mod.sum(mod.mul(m, m), { keepdims: true }));
+  return sums.length === 0 ? 0 : sums.reduce((s, t) => mod.add(s, t));
+});
+
+// Specs for defineOp, written as a learner would, their forward and backward
+// made from the toolkit's ops.
+const cubeSpec = {
+  name: "cube",
+  forward: userFn((m: Matrix) => mod.map(m, (v) => v ** 3)),
+  backward: userFn((g: Matrix, { args: [m] }: { args: [Matrix] }) =>
+    mod.mul(g, mod.scale(mod.mul(m, m), 3))
+  ),
+};
+const scaledSpec = {
+  name: "scaled",
+  forward: userFn((m: Matrix, k: number) => mod.scale(m, k)),
+  backward: userFn((g: Matrix, { args: [, k] }: { args: [Matrix, number] }) => [
+    mod.scale(g, k),
+    null,
+  ]),
+};
+const maskSpec = {
+  name: "mask",
+  forward: userFn((m: Matrix) => ({
+    output: mod.relu(m),
+    saved: mod.map(m, (v) => (v > 0 ? 1 : 0)),
+  })),
+  backward: userFn((g: Matrix, { saved }: { saved: Matrix }) =>
+    mod.mul(g, saved)
+  ),
+};
+// Returns whatever it is given, so that the op itself, given junk, has to
+// refuse what its forward returns.
+const passSpec = {
+  name: "pass",
+  forward: userFn((v: unknown) => v as Matrix),
+  backward: userFn((g: Matrix) => g),
+};
+// A backward that answers a gradient of the wrong shape, and one that
+// answers junk: grad must refuse both with a message naming the op.
+const wrongShapeOp = mod.defineOp({
+  name: "wrongShape",
+  forward: userFn((m: Matrix) => m),
+  backward: userFn(() => matrix([[1, 2, 3, 4, 5, 6, 7]])),
+});
+const junkBackwardOp = mod.defineOp({
+  name: "junkBackward",
+  forward: userFn((m: Matrix) => m),
+  backward: userFn(() => [NaN] as unknown as Matrix),
+});
+const cube = mod.defineOp(cubeSpec);
 
 /** Callbacks that work whether they are given a number or a Matrix. */
 const callbacks: unknown[] = [
@@ -287,6 +351,22 @@ const callbacks: unknown[] = [
   ),
   userFn((v: unknown) =>
     typeof v === "number" ? Math.tanh(v) : mod.sum(v as Matrix)
+  ),
+  treeLoss,
+  userFn((v: unknown) =>
+    typeof v === "number" ? v / 2 : mod.sum(cube(v as Matrix))
+  ),
+  userFn((v: unknown) =>
+    typeof v === "number" ? v : mod.sum(wrongShapeOp(v as Matrix))
+  ),
+  userFn((v: unknown) =>
+    typeof v === "number" ? -v : mod.mean(junkBackwardOp(v as Matrix))
+  ),
+  // As a loss for fit and evaluate: (output, d) → a 1x1 Matrix.
+  userFn((u: unknown, t: unknown) =>
+    typeof u === "number"
+      ? u
+      : mod.mse(u as Matrix, t as Matrix, { keepdims: true })
   ),
 ];
 
@@ -304,10 +384,30 @@ function classifier<R>(body: (points: Matrix) => R): (points: Matrix) => R {
   });
 }
 
+// Networks, each with parameters and samples that fit it: 2 → 3 → 2 for XOR
+// with one-hot targets, 2 → 2 → 1 for XOR with 0/1 targets, 3 → 2 for the
+// article's x and x4.
+const net1 = mod.mlp([2, 3, 2], 1);
+const net2 = mod.mlp([2, 2, 1], 2, {
+  activation: "tanh",
+  output: "sigmoid",
+  init: "xavier",
+});
+const model3 = mod.sequential([mod.layers.dense(3, 2)]);
+const params3 = model3.init(3);
+const model4 = mod.sequential([
+  mod.layers.dense(2, 4, { init: "xavier" }),
+  mod.leakyRelu,
+  mod.layers.dense(4, 2),
+  mod.softplus,
+]);
+const params4 = model4.init(4);
+
 const classifiers: unknown[] = [
   classifier((points) => points),
   classifier((points) => mod.sumAxis(points, 0)),
   classifier((points) => mod.toArray(points)[0].map((v) => (v > 0 ? 1 : 0))),
+  classifier((points) => net1.model.apply(net1.params, points)),
 ];
 
 /** Plausible values keyed by kind. */
@@ -319,30 +419,37 @@ export const plausible: Record<string, unknown[]> = {
     d,
     x4,
     d4,
+    xorX,
     matrix([[2]]),
     matrix([[1, 2], [3, 4]]),
     matrix([[1, -2, 3]]),
+    matrix([[0.5, -1.5, 2]]),
     mod.identity(3),
   ],
+  // The article's perceptron parameters.
   params: [
     { w, b },
     { w: matrix([[0.5, -0.5, 0.25]]), b: matrix([[0.1]]) },
   ],
+  // Parameters of the networks below, one entry per layer.
+  netParams: [net1.params, net2.params, params3, params4],
   samples: [
     { x, d },
     { x: x4, d: d4 },
     { x: x4, d: matrix([[0, 1, 1, 0]]) },
-    // XOR, with one-hot and with 0/1 targets.
-    { x: matrix([[0, 0, 1, 1], [0, 1, 0, 1]]), d: d4 },
-    { x: matrix([[0, 0, 1, 1], [0, 1, 0, 1]]), d: matrix([[0, 1, 1, 0]]) },
+    xorOneHot,
+    xor01,
   ],
-  // Small networks whose sizes fit the samples above: 2 -> 2 (XOR) and
-  // 3 -> 2.
-  model: [
-    mod.mlp([2, 3, 2], 1),
-    mod.mlp([3, 2], 1),
-    mod.mlp([2, 2, 1], 2, { output: "sigmoid" }),
+  model: [net1.model, net2.model, model3, model4],
+  // Layer lists for sequential.
+  layerList: [
+    [mod.layers.dense(2, 3), mod.relu, mod.layers.dense(3, 2)],
+    [mod.layers.dense(3, 2)],
+    [mod.tanh],
+    [mod.layers.dense(2, 4, { init: "xavier" }), mod.sigmoid, mod.logSoftmax],
   ],
+  spec: [cubeSpec, scaledSpec, maskSpec, passSpec],
+  rng: [mod.createRng(1), mod.createRng(2)],
   // Labelled data sets { x, labels, oneHot, classes }, kept small.
   dataset: [
     mod.xor(),
@@ -369,10 +476,33 @@ export const plausible: Record<string, unknown[]> = {
     { seed: 1 },
     { resolution: 4 },
     { resolution: 8, title: "t", threshold: 0 },
+    { keepdims: true },
+    { keepdims: false },
+    { directions: 2, seed: 1, step: 1e-4, tolerance: 1e-4 },
+    { init: "xavier" },
+    { activation: "tanh", output: "sigmoid" },
+    { epochs: 2, batchSize: 2 },
+    { epochs: 2, batchSize: 3, optimizer: mod.sgd(0.5), loss: "mse" },
+    { epochs: 1, optimizer: mod.momentum(0.1), validation: xorOneHot },
+    { epochs: 2, seed: 3, onEpoch: userFn(() => undefined) },
+    { training: true, rng: mod.createRng(5) },
   ],
   number: [0, 1, 2, 3, 4, 0.5, 0.1, -1, 42],
   function: callbacks,
-  string: ["relu", "sigmoid", "tanh", "identity", "xor", "and", "or", "mse"],
+  string: [
+    "relu",
+    "sigmoid",
+    "tanh",
+    "identity",
+    "xor",
+    "and",
+    "or",
+    "mse",
+    "squaredError",
+    "softmaxCrossEntropy",
+    "he",
+    "xavier",
+  ],
   array: [
     [[1, 2], [3, 4]],
     [[0, 0.3, -0.8], [1, -1.2, 0.5]],
@@ -383,16 +513,73 @@ export const plausible: Record<string, unknown[]> = {
   boolean: [true, false],
 };
 
+/**
+ * Whole argument lists known to work, per export, tried before the guided
+ * search: where arguments must agree with each other (a model, its
+ * parameters and data of matching shapes; a function and where to check its
+ * gradient), a random pairing rarely does.
+ */
+export const recipes: Record<string, unknown[][]> = {
+  fit: [
+    [net1.model, net1.params, xorOneHot, {
+      epochs: 2,
+      batchSize: 2,
+      optimizer: mod.sgd(0.1),
+    }],
+    [net2.model, net2.params, xor01, {
+      epochs: 3,
+      loss: "mse",
+      optimizer: mod.momentum(0.1),
+      seed: 7,
+      validation: xor01,
+      onEpoch: userFn(() => undefined),
+    }],
+    [model3, params3, { x: x4, d: d4 }, {
+      epochs: 2,
+      loss: callbacks[callbacks.length - 1],
+    }],
+    [model4, params4, xorOneHot, { epochs: 1, loss: "squaredError" }],
+    [net1.model, net1.params, xorOneHot],
+  ],
+  evaluate: [
+    [net1.model, net1.params, xorOneHot],
+    [net2.model, net2.params, xor01, "mse"],
+    [model3, params3, { x, d }, "squaredError"],
+    [model4, params4, xorOneHot, callbacks[callbacks.length - 1]],
+  ],
+  checkGrads: [
+    [treeLoss, { w, b }],
+    [treeLoss, net1.params, { directions: 2, seed: 1 }],
+    [callbacks[3], matrix([[0.5, -1.5, 2]]), {
+      step: 1e-4,
+      tolerance: 1e-4,
+    }],
+  ],
+  defineOp: [[cubeSpec], [scaledSpec], [maskSpec], [passSpec]],
+  sequential: plausible.layerList.map((list) => [list]),
+  "layers.dense": [[2, 3], [3, 2, { init: "xavier" }], [4, 1, {}]],
+  mlp: [
+    [[2, 3, 2], 1],
+    [[3, 2], 0, { activation: "sigmoid", output: "identity" }],
+    [[2, 2, 1], 2, { activation: "tanh", output: "sigmoid", init: "he" }],
+  ],
+  valueAndGrad: [[treeLoss]],
+  grad: [[treeLoss], [callbacks[3]]],
+};
+
 // Parameter names, lower-cased, and the kinds of value they suggest. Teach it
 // the names a new export uses if the fuzz test reports that it found no
 // succeeding call.
 const NAME_KINDS: [RegExp, string[]][] = [
   [
-    /^(params|parameters|weights|model|net|network|layers?|perceptron|optimizer|tape|graph|variables?|node|tensor)$/,
-    ["params"],
+    /^(params|parameters|weights|net|network|perceptron|optimizer|tape|graph|variables?|node|tensor)$/,
+    ["params", "netParams"],
   ],
   [/^(model|net|network)$/, ["model"]],
-  [/^(data|samples|batch|dataset|train|test)$/, ["samples"]],
+  [/^layers$/, ["layerList"]],
+  [/^(spec|opspec|definition)$/, ["spec"]],
+  [/^(rng|random|generator)$/, ["rng"]],
+  [/^(data|samples|batch|dataset|train|test|validation)$/, ["samples"]],
   [/^(data|dataset|train|test)$/, ["dataset"]],
   // Rows of features, one per sample, as fromSamples takes them.
   [/^samples$/, ["array"]],
@@ -401,7 +588,8 @@ const NAME_KINDS: [RegExp, string[]][] = [
   [/^(grads|gradients)$/, ["grads"]],
   [/^(predict|classifier|classify)$/, ["classifier"]],
   [/^(options|opts|config|settings)$/, ["options"]],
-  [/^(f|fn|func|callback|activation|loss|g)$/, ["function", "string"]],
+  [/^(f|fn|func|callback|activation|loss|g|onepoch)$/, ["function", "string"]],
+  [/^(init|initializer)$/, ["string"]],
   [/^rows$/, ["array", "number"]],
   [/^(sizes|shape|values|entries|arrays?)$/, ["array"]],
   [
@@ -410,7 +598,7 @@ const NAME_KINDS: [RegExp, string[]][] = [
   ],
   [/^(name|kind|type)$/, ["string"]],
   [
-    /^(a|b|m|u|d|x|y|z|t|v|at|value|input|inputs|target|targets|labels?|logits|predictions?|yhat|outputs?|matrix|w|grad|gradient|upstream)$/,
+    /^(a|b|m|u|d|x|y|z|t|v|at|value|input|inputs|target|targets|labels?|logits|onehotlabels|predictions?|yhat|outputs?|matrix|w|grad|gradient|upstream)$/,
     ["matrix"],
   ],
 ];
@@ -434,4 +622,39 @@ export function parameterNames(f: unknown): string[] {
   if (head === undefined) return [];
   return head.split(",").map((p) => p.trim().replace(/[=:].*$/s, "").trim())
     .filter((p) => /^[A-Za-z_$][\w$]*$/.test(p));
+}
+
+/**
+ * The kinds of plausible value a result of a successful call can stand for,
+ * so that round two of the discovery can use it: a Matrix is a matrix, a
+ * model is a model, `{ model, params }` gives both, and so on.
+ */
+export function candidatesOf(result: unknown): [string, unknown][] {
+  if (result instanceof Matrix) return [["matrix", result]];
+  if (typeof result === "function") return [["function", userFn(result as (...a: unknown[]) => unknown)]];
+  if (typeof result !== "object" || result === null) return [];
+  const r = result as Record<string, unknown>;
+  if (Array.isArray(result)) {
+    if (result.every((e) => typeof e === "number")) return [["array", result]];
+    if (result.every((e) => typeof e === "object" && e !== null)) {
+      return [["netParams", result]];
+    }
+    return [];
+  }
+  if (typeof r.init === "function" && typeof r.apply === "function") {
+    // A model has its layers; a layer is one.
+    return Array.isArray(r.layers) ? [["model", result]] : [["layerList", [result]]];
+  }
+  if ("model" in r && "params" in r) {
+    return [["model", r.model], ["netParams", r.params]];
+  }
+  if ("params" in r && "state" in r) {
+    return [["netParams", r.params], ["state", r.state]];
+  }
+  if ("x" in r && "d" in r) return [["samples", result]];
+  if ("x" in r && "oneHot" in r) {
+    return [["dataset", result], ["samples", { x: r.x, d: r.oneHot }]];
+  }
+  if ("step" in r && "slots" in r) return [["state", result]];
+  return [["params", result]];
 }

@@ -2,10 +2,11 @@
  * Reverse-mode automatic differentiation of functions written with the
  * toolkit's own ops: {@linkcode grad} and {@linkcode valueAndGrad}.
  *
- * While the function runs, every differentiable op that receives a matrix
- * computed from the parameters records itself on a tape; the gradient is then
- * accumulated backwards through the tape. Outside of `grad`, ops record
- * nothing.
+ * While the function runs, every op made with `defineOp` that receives a
+ * matrix computed from the parameters records itself on a tape, with the
+ * context its backward needs; the gradient is then accumulated backwards
+ * through the tape, each node's backward found through the op itself. Outside
+ * of `grad`, ops record nothing.
  *
  * @module
  */
@@ -224,20 +225,23 @@ function evaluate<P>(
  *
  * `f` takes a Matrix or a record or array of matrices (see
  * {@linkcode Params}) and must be written with the toolkit's differentiable
- * ops: `dot`, `add`, `sub`, `mul`, `div` (broadcasting included), `scale`
- * (by a constant), `transpose`, `sum`, `sumAxis`, `mean`, `squaredError`,
- * `mse`, `softmaxCrossEntropy`, `sigmoid`, `tanh`, `relu`, `exp`, `log`,
- * `softmax`, the article's `forward`, and `predict` of an MLP. It must
- * return a number that one of these ops returned (the op's result itself, not a JavaScript expression
- * such as `sum(a) + sum(b)`, which cannot be traced) or a 1x1 Matrix. A
- * returned number is matched to the most recent traced op that returned
- * exactly that number. Matrices that `f` captures from outside are
- * constants. The article's `gradient` and `train` are not traced.
+ * ops: every op made with `defineOp`, which includes `dot`, `add`, `sub`,
+ * `mul`, `div` (broadcasting included), `scale`, `transpose`, `sum`,
+ * `sumAxis`, `mean`, the activations, `softmax`, `logSoftmax`, the losses,
+ * the article's `forward`, and `model.apply` of a `sequential` model. It
+ * returns a 1x1 Matrix (such as `sum(m, { keepdims: true })`, or a loss plus
+ * a penalty combined with `add` and `scale`) or a number that exactly one
+ * traced reduction returned. When the returned number could have come from
+ * more than one traced op, the call throws rather than guess; JavaScript
+ * arithmetic on numbers (`sum(a) + sum(b)`) cannot be traced. Matrices that
+ * `f` captures from outside are constants. The article's `gradient` and
+ * `train` are not traced.
  *
  * A value used several times accumulates its gradient; a broadcast operand
  * gets its gradient summed back to its own shape; nothing is mutated, and
  * calling the made function twice gives the same answer. `map` cannot be
- * differentiated (it throws), and gradients cannot be nested.
+ * differentiated (it throws: give it a backward with `defineOp`), and
+ * gradients cannot be nested. Parameter trees may nest at most 100 levels.
  *
  * @typeParam P The type of the parameters.
  * @param f The scalar function to differentiate.

@@ -8,6 +8,14 @@ import { dataOf, fromData, Matrix, nested } from "./_matrix.ts";
 
 export { Matrix };
 
+/** Data: inputs `x` (k x n) and targets `d` (r x n), one column per sample. */
+export interface Samples {
+  /** Inputs, one column per sample. */
+  readonly x: Matrix;
+  /** Targets, one column per sample. */
+  readonly d: Matrix;
+}
+
 /**
  * Builds a Matrix from nested arrays, one inner array per row, as numpy's
  * `numpy.array` does. The input is copied, so changing it later does not

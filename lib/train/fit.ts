@@ -21,8 +21,8 @@ import {
   type Loss,
   lossFunction,
   lossValue,
-  type Samples,
 } from "./metrics.ts";
+import type { Samples } from "../core/matrix.ts";
 import { adam, type Optimizer, type OptimizerState } from "./optimizers.ts";
 
 /** One epoch of {@linkcode fit}'s history. */

@@ -13,18 +13,11 @@ import {
   describe,
 } from "../core/_checks.ts";
 import { dataOf, isMatrix, type Matrix } from "../core/_matrix.ts";
+import type { Samples } from "../core/matrix.ts";
 import { countCorrect } from "../kernels/_nn.ts";
 import type { Params } from "../autodiff/grad.ts";
 import { mse, softmaxCrossEntropy, squaredError } from "../ops/losses.ts";
 import type { Model } from "../nn/sequential.ts";
-
-/** Inputs and targets, one column per sample. */
-export interface Samples {
-  /** Inputs, k x n. */
-  readonly x: Matrix;
-  /** Targets, r x n. */
-  readonly d: Matrix;
-}
 
 /** The built-in losses, by name. */
 export type LossName = "softmaxCrossEntropy" | "mse" | "squaredError";
