@@ -202,10 +202,12 @@ export {
   decisionBoundary,
   type DecisionBoundaryOptions,
   type LabelledPoints,
+} from "./lib/viz/decision_boundary.ts";
+export {
   lineChart,
   type LineChartOptions,
   type LineSeries,
-} from "./lib/viz/plot.ts";
+} from "./lib/viz/line_chart.ts";
 export {
   asciiChart,
   type AsciiChartOptions,

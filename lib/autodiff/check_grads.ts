@@ -106,19 +106,19 @@ function paths(structure: Structure, prefix: string, out: string[]): string[] {
  *
  * @example A wrong backward is caught; the right one passes
  * ```ts
- * import { checkGrads, defineOp, map, matrix, mul, scale, sum } from "../../mod.ts";
+ * import { checkGrads, defineOp, map, matrix, type Matrix, mul, scale, sum } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const cube = (backward: "right" | "wrong") =>
  *   defineOp({
  *     name: "cube",
- *     forward: (x) => map(x, (v) => v ** 3),
+ *     forward: (x: Matrix) => map(x, (v) => v ** 3),
  *     backward: (g, { args: [x] }) =>
  *       backward === "right" ? mul(g, scale(mul(x, x), 3)) : mul(g, scale(x, 2)),
  *   });
  * const x = matrix([[0.5, -1.5, 2]]);
- * assert.ok(checkGrads((p) => sum(cube("right")(p)), x) < 1e-6);
- * assert.throws(() => checkGrads((p) => sum(cube("wrong")(p)), x), RangeError);
+ * assert.ok(checkGrads((p: Matrix) => sum(cube("right")(p)), x) < 1e-6);
+ * assert.throws(() => checkGrads((p: Matrix) => sum(cube("wrong")(p)), x), RangeError);
  * ```
  */
 export function checkGrads<P extends object>(

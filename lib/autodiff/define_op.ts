@@ -83,17 +83,17 @@ const FN = "defineOp(spec)";
  *
  * @example A cube layer with its own backward, checked
  * ```ts
- * import { checkGrads, defineOp, grad, map, matrix, mul, scale, sum, toArray } from "../../mod.ts";
+ * import { checkGrads, defineOp, grad, map, matrix, type Matrix, mul, scale, sum, toArray } from "../../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const cube = defineOp({
  *   name: "cube",
- *   forward: (x) => map(x, (v) => v ** 3),
+ *   forward: (x: Matrix) => map(x, (v) => v ** 3),
  *   backward: (g, { args: [x] }) => mul(g, scale(mul(x, x), 3)), // 3x²
  * });
  * const x = matrix([[1, -2]]);
- * assert.deepEqual(toArray(grad((p) => sum(cube(p)))(x)), [[3, 12]]);
- * assert.ok(checkGrads((p) => sum(cube(p)), x) < 1e-6);
+ * assert.deepEqual(toArray(grad((p: Matrix) => sum(cube(p)))(x)), [[3, 12]]);
+ * assert.ok(checkGrads((p: Matrix) => sum(cube(p)), x) < 1e-6);
  * ```
  */
 export function defineOp<A extends readonly unknown[], S = undefined>(

@@ -7,6 +7,7 @@
 import {
   assertFiniteResult,
   assertFunction,
+  assertInRange,
   assertMatrix,
   describe,
   readOptions,
@@ -32,8 +33,9 @@ export interface NumericalGradientOptions {
  * @param at The point at which to differentiate.
  * @param options The step size.
  * @returns A Matrix with `at`'s shape: ∂f/∂at, entry by entry.
- * @throws {TypeError} When `f` is not a function, `at` is not a Matrix, or `f`
- * does not return a number.
+ * @throws {TypeError} When `f` is not a function, `at` is not a Matrix,
+ * `options` is not an object of known options, `epsilon` is not a number, or
+ * `f` does not return a number.
  * @throws {RangeError} When `epsilon` is not a positive finite number or is
  * too small to move an entry, `f` returns NaN or ±Infinity, or the gradient
  * overflows.
@@ -57,21 +59,14 @@ export function numericalGradient(
   const fn = "numericalGradient(f, at, options)";
   assertFunction(f, fn, "f");
   assertMatrix(at, fn, "at");
-  const epsilon = readOptions(options, fn, ["epsilon"]).epsilon ?? 1e-5;
-  if (typeof epsilon !== "number") {
-    throw new TypeError(
-      `Expected options.epsilon of ${fn} to be a positive finite number, got ${
-        describe(epsilon)
-      }`,
-    );
-  }
-  if (!(epsilon > 0) || !Number.isFinite(epsilon)) {
-    throw new RangeError(
-      `Expected options.epsilon of ${fn} to be a positive finite number, got ${
-        describe(epsilon)
-      }`,
-    );
-  }
+  const epsilon = assertInRange(
+    readOptions(options, fn, ["epsilon"]).epsilon ?? 1e-5,
+    fn,
+    "options.epsilon",
+    Number.MIN_VALUE,
+    Number.MAX_VALUE,
+    "a positive finite number",
+  );
   const base = dataOf(at);
   const grad = new Float64Array(base.length);
   const call = (data: Float64Array, index: number): number => {
