@@ -74,6 +74,24 @@ export function crossEntropyOf(
   return pairwiseSum(perSample, 0, n) / n;
 }
 
+/**
+ * The class of each column of the r x n `u`: the row of its largest entry
+ * (the first on ties), or for one row, 1 where the entry is at least 0.5.
+ */
+export function classesOf(u: Float64Array, r: number, n: number): Int32Array {
+  const out = new Int32Array(n);
+  if (r === 1) {
+    for (let j = 0; j < n; j++) out[j] = u[j] >= 0.5 ? 1 : 0;
+    return out;
+  }
+  for (let j = 0; j < n; j++) {
+    let best = 0;
+    for (let i = 1; i < r; i++) if (u[i * n + j] > u[best * n + j]) best = i;
+    out[j] = best;
+  }
+  return out;
+}
+
 /** The predicted class of column j: its argmax, or for one row, v ≥ 0.5. */
 export function countCorrect(
   u: Float64Array,

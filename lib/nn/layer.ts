@@ -26,18 +26,44 @@ export interface ApplyOptions {
   rng?: Rng;
 }
 
+/** What a layer's `apply` receives besides its parameters and input. */
+export interface LayerContext<S = Params> extends ApplyOptions {
+  /**
+   * The layer's state (batch normalization's running averages), from its
+   * `initState` or a previous call; `{}` for a layer without state.
+   */
+  readonly state: S;
+}
+
+/** What a layer with state returns: its output and its new state. */
+export interface LayerOutput<S = Params> {
+  /** The layer's output, one column per sample. */
+  readonly output: Matrix;
+  /** The layer's new state. */
+  readonly state: S;
+}
+
 /**
  * A layer: `init` draws its parameters, `apply` maps a batch through them.
  * Both are pure; the same rng state and arguments give the same result.
  * Samples are columns: `apply` takes a k x n Matrix and returns an r x n one.
+ * A layer with state (running averages) also has `initState`, and its
+ * `apply` returns `{ output, state }`; the state is not trained by the
+ * optimizer, as Flax keeps `batch_stats` apart from `params`.
  */
-export interface Layer<P = Params> {
+export interface Layer<P = Params, S = Params> {
   /** A short description, such as "dense(2, 16)". */
   readonly name: string;
   /** Draws the layer's parameters (an empty object when it has none). */
   init(rng: Rng): P;
+  /** The layer's initial state, for layers that keep one. */
+  initState?(): S;
   /** The layer's output for the batch `x`, one column per sample. */
-  apply(params: P, x: Matrix, options: ApplyOptions): Matrix;
+  apply(
+    params: P,
+    x: Matrix,
+    context: LayerContext<S>,
+  ): Matrix | LayerOutput<S>;
 }
 
 /**
@@ -46,4 +72,4 @@ export interface Layer<P = Params> {
  * is a layer with no parameters.
  */
 // deno-lint-ignore no-explicit-any
-export type LayerLike = Layer<any> | ((x: Matrix) => Matrix);
+export type LayerLike = Layer<any, any> | ((x: Matrix) => Matrix);

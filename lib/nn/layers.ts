@@ -8,24 +8,30 @@
  */
 import {
   assertChoice,
+  assertInRange,
   assertInteger,
   assertMatrix,
   assertRecord,
   readOptions,
 } from "../core/_checks.ts";
-import { fromData, type Matrix, shapeText } from "../core/_matrix.ts";
+import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import type { Rng } from "../core/random.ts";
 import { dot } from "../ops/linalg.ts";
-import { add } from "../ops/arithmetic.ts";
-import type { Layer } from "./layer.ts";
+import { add, mul, sub } from "../ops/arithmetic.ts";
+import {
+  batchNorm as batchNormOp,
+  dropout as dropoutOp,
+  rowMoments,
+} from "../ops/normalization.ts";
+import type { Layer, LayerContext, LayerOutput } from "./layer.ts";
 
 /** The parameters of a dense layer. */
-export interface DenseParams {
+export type DenseParams = {
   /** Weights, outputs x inputs: one row per output, one column per input. */
   readonly w: Matrix;
   /** Bias, outputs x 1. */
   readonly b: Matrix;
-}
+};
 
 /** Options for {@linkcode dense}. */
 export interface DenseOptions {
@@ -133,6 +139,200 @@ export function dense(
         );
       }
       return add(dot(w, x), b);
+    },
+  });
+}
+
+/**
+ * Inverted dropout as a layer (ゼロから作るDeep Learning §6.4.3): in
+ * training (`{ training: true, rng }`) each entry is dropped with
+ * probability `rate` and the kept ones are scaled by 1/(1 − rate), with the
+ * mask drawn from `rng`; at evaluation it is the identity. It has no
+ * parameters.
+ *
+ * @param rate The probability of dropping an entry, in [0, 1).
+ * @returns The layer.
+ * @throws {TypeError} When rate is not a number. Its `apply` throws a
+ * TypeError in training without an `rng`.
+ * @throws {RangeError} When rate is not in [0, 1).
+ *
+ * @example Identity at evaluation, a seeded mask in training
+ * ```ts
+ * import { createRng, layers, matrix, toArray } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const drop = layers.dropout(0.5);
+ * const x = matrix([[1, 2, 3, 4]]);
+ * assert.equal(drop.apply({}, x, { state: {} }), x);
+ * const y = drop.apply({}, x, { training: true, rng: createRng(0), state: {} });
+ * assert.ok(toArray(y as typeof x)[0].every((v, i) => v === 0 || v === 2 * (i + 1)));
+ * ```
+ */
+export function dropout(rate: number): Layer<Record<string, never>> {
+  const fn = "layers.dropout(rate)";
+  assertInRange(rate, fn, "rate", 0, 1, "a number in [0, 1)");
+  if (rate === 1) {
+    throw new RangeError(
+      `Expected rate of ${fn} to be a number in [0, 1), got 1 (every entry dropped)`,
+    );
+  }
+  const name = `dropout(${rate})`;
+  return Object.freeze({
+    name,
+    init: () => ({}),
+    apply(_params: Record<string, never>, x: Matrix, context: LayerContext) {
+      if (!context.training || rate === 0) return x;
+      if (context.rng === undefined) {
+        throw new TypeError(
+          `Cannot apply ${name} in training without options.rng: pass { training: true, rng: createRng(seed) } (fit does)`,
+        );
+      }
+      return dropoutOp(x, { rate, rng: context.rng });
+    },
+  });
+}
+
+/** Options for {@linkcode batchNorm}. */
+export interface BatchNormLayerOptions {
+  /**
+   * Added to the variance before the square root.
+   *
+   * @default {1e-5}
+   */
+  epsilon?: number;
+  /**
+   * The weight of each new batch in the running averages, as PyTorch's
+   * `momentum`: running = (1 − momentum)·running + momentum·batch.
+   *
+   * @default {0.1}
+   */
+  momentum?: number;
+}
+
+/** The parameters of a batch-normalization layer. */
+export type BatchNormLayerParams = {
+  /** The scale γ, features x 1, initially ones. */
+  readonly gamma: Matrix;
+  /** The shift β, features x 1, initially zeros. */
+  readonly beta: Matrix;
+};
+
+/** The state of a batch-normalization layer: its running averages. */
+export type BatchNormState = {
+  /** The running mean of each feature, features x 1, initially zeros. */
+  readonly mean: Matrix;
+  /** The running (unbiased) variance, features x 1, initially ones. */
+  readonly variance: Matrix;
+};
+
+/**
+ * Batch normalization as a layer (Ioffe and Szegedy 2015; ゼロから作る
+ * Deep Learning §6.3). In training it normalizes each feature (row) with the
+ * batch's mean and biased variance (see the op `batchNorm`), then updates
+ * its running averages as PyTorch does: running = (1 − momentum)·running +
+ * momentum·batch, with the unbiased variance n/(n − 1)·σ². At evaluation it
+ * normalizes with the running averages. The scale γ and shift β are
+ * learned; the running averages are its state (`model.initState()`),
+ * which `fit` threads through training and returns as `modelState`.
+ *
+ * @param features The number of features (rows), an integer from 1 to 65536.
+ * @param options `epsilon` (default 1e-5) and `momentum` (default 0.1).
+ * @returns The layer.
+ * @throws {TypeError} When an argument is not a number or an option is
+ * unknown.
+ * @throws {RangeError} When `features` is out of range, epsilon is not in
+ * (0, 1] or momentum not in [0, 1]. Its `apply` throws a RangeError when x
+ * does not have `features` rows.
+ *
+ * @example Training updates the running mean
+ * ```ts
+ * import { layers, matrix, toArray } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bn = layers.batchNorm(1, { momentum: 0.5 });
+ * const params = bn.init(undefined as never);
+ * const out = bn.apply(params, matrix([[2, 4]]), { training: true, state: bn.initState!() });
+ * assert.ok(!("rows" in out));
+ * assert.deepEqual(toArray(out.state.mean), [[1.5]]); // 0.5·0 + 0.5·3
+ * ```
+ */
+export function batchNorm(
+  features: number,
+  options: BatchNormLayerOptions = {},
+): Layer<BatchNormLayerParams, BatchNormState> {
+  const fn = "layers.batchNorm(features, options)";
+  assertInteger(features, fn, "features", 1, 65536);
+  const o = readOptions(options, fn, ["epsilon", "momentum"]);
+  const epsilon = o.epsilon === undefined ? 1e-5 : assertInRange(
+    o.epsilon,
+    fn,
+    "options.epsilon",
+    Number.MIN_VALUE,
+    1,
+    "a positive number up to 1",
+  );
+  const momentum = assertInRange(
+    o.momentum ?? 0.1,
+    fn,
+    "options.momentum",
+    0,
+    1,
+  );
+  const name = `batchNorm(${features})`;
+  const fnApply = `${name}.apply(params, x, context)`;
+  const column = (value: number) =>
+    fromData(features, 1, new Float64Array(features).fill(value));
+  return Object.freeze({
+    name,
+    init: (): BatchNormLayerParams =>
+      Object.freeze({ gamma: column(1), beta: column(0) }),
+    initState: (): BatchNormState =>
+      Object.freeze({ mean: column(0), variance: column(1) }),
+    apply(
+      params: BatchNormLayerParams,
+      x: Matrix,
+      context: LayerContext<BatchNormState>,
+    ): Matrix | LayerOutput<BatchNormState> {
+      assertMatrix(x, fnApply, "x");
+      if (x.rows !== features) {
+        throw new RangeError(
+          `Cannot feed x ${
+            shapeText(x)
+          } to ${name} in ${fnApply}: x must have ${features} rows, one column per sample`,
+        );
+      }
+      const { mean, variance } = context.state;
+      if (!context.training) {
+        // y = γ·(x − running mean)/√(running variance + ε) + β.
+        const scaleBy = new Float64Array(features);
+        const vd = dataOf(variance);
+        for (let i = 0; i < features; i++) {
+          scaleBy[i] = 1 / Math.sqrt(vd[i] + epsilon);
+        }
+        return add(
+          mul(params.gamma, mul(sub(x, mean), fromData(features, 1, scaleBy))),
+          params.beta,
+        );
+      }
+      const output = batchNormOp(params, x, { epsilon });
+      const batch = rowMoments(x);
+      const n = x.cols;
+      const unbiased = n > 1 ? n / (n - 1) : 1;
+      const md = dataOf(mean), vd = dataOf(variance);
+      const newMean = new Float64Array(features);
+      const newVariance = new Float64Array(features);
+      for (let i = 0; i < features; i++) {
+        newMean[i] = (1 - momentum) * md[i] + momentum * batch.mean[i];
+        newVariance[i] = (1 - momentum) * vd[i] +
+          momentum * unbiased * batch.variance[i];
+      }
+      return {
+        output,
+        state: Object.freeze({
+          mean: fromData(features, 1, newMean),
+          variance: fromData(features, 1, newVariance),
+        }),
+      };
     },
   });
 }

@@ -77,8 +77,9 @@ export interface ModelAndParams {
  * @returns `{ model, params }`; the same arguments give the same parameters.
  * @throws {TypeError} When `sizes` is not an array, an option is unknown or
  * not one of the names it accepts, or `seed` is not a number.
- * @throws {RangeError} When a size is out of range, there are fewer than two
- * or more than 1024, or `seed` is not a safe integer.
+ * @throws {RangeError} When a size is out of range, a layer would hold more
+ * than 2^26 weights, there are fewer than two widths or more than 1024, or
+ * `seed` is not a safe integer.
  *
  * @example A 2-4-1 network for XOR
  * ```ts
@@ -108,7 +109,16 @@ export function mlp(
       `Expected sizes of ${fn} to hold at least two widths (inputs and outputs) and at most 1024, got ${sizes.length}`,
     );
   }
-  sizes.forEach((s, i) => assertInteger(s, fn, `sizes[${i}]`, 1, 65536));
+  for (let i = 0; i < sizes.length; i++) {
+    assertInteger(sizes[i], fn, `sizes[${i}]`, 1, 65536);
+    if (i > 0 && sizes[i] * sizes[i - 1] > 2 ** 26) {
+      throw new RangeError(
+        `Cannot make a layer of ${sizes[i - 1]} inputs and ${
+          sizes[i]
+        } outputs in ${fn}: its weights would hold more than 2^26 entries`,
+      );
+    }
+  }
   assertInteger(
     seed,
     fn,

@@ -10,10 +10,22 @@ import {
   describe,
   readOptions,
 } from "../core/_checks.ts";
-import type { Matrix } from "../core/_matrix.ts";
+import { isMatrix, type Matrix } from "../core/_matrix.ts";
 import { createRng } from "../core/random.ts";
 import type { Params } from "../autodiff/grad.ts";
-import type { ApplyOptions, Layer, LayerLike } from "./layer.ts";
+import type { ApplyOptions, Layer, LayerLike, LayerOutput } from "./layer.ts";
+
+/** Options of a model's `apply`: training or evaluation, randomness, state. */
+export interface ModelApplyOptions extends ApplyOptions {
+  /**
+   * The layers' state (one entry per layer), from `model.initState()` or a
+   * previous `applyWithState`, such as batch normalization's running
+   * averages after training.
+   *
+   * @default {model.initState()}
+   */
+  state?: readonly Params[];
+}
 
 /** A model made by {@linkcode sequential}. */
 export interface Model {
@@ -28,15 +40,40 @@ export interface Model {
    */
   init(seed: number): Params[];
   /**
+   * The layers' initial state: one entry per layer, `{}` for a layer
+   * without state.
+   *
+   * @returns A fresh array.
+   */
+  initState(): Params[];
+  /**
    * Runs a batch through every layer in turn. Pure; `grad` differentiates
    * through it.
    *
    * @param params The parameters from `init` (or trained by `fit`).
    * @param x The inputs, one column per sample.
-   * @param options `training` and `rng` for layers that need them.
+   * @param options `training`, `rng` and `state` for layers that need them.
    * @returns The last layer's output, one column per sample.
    */
-  apply(params: readonly Params[], x: Matrix, options?: ApplyOptions): Matrix;
+  apply(
+    params: readonly Params[],
+    x: Matrix,
+    options?: ModelApplyOptions,
+  ): Matrix;
+  /**
+   * {@linkcode Model.apply}, also returning every layer's new state (such
+   * as running averages updated in training).
+   *
+   * @param params The parameters.
+   * @param x The inputs, one column per sample.
+   * @param options `training`, `rng` and `state`.
+   * @returns The output and the new state, one entry per layer.
+   */
+  applyWithState(
+    params: readonly Params[],
+    x: Matrix,
+    options?: ModelApplyOptions,
+  ): { output: Matrix; state: Params[] };
 }
 
 function asLayer(value: unknown, index: number, fn: string): Layer {
@@ -101,6 +138,57 @@ export function sequential(layers: readonly LayerLike[]): Model {
   }
   const chain = Object.freeze(layers.map((l, i) => asLayer(l, i, fn)));
   const fnApply = "model.apply(params, x, options)";
+  const initState = (): Params[] =>
+    chain.map((layer) => layer.initState ? layer.initState() : {});
+  const run = (
+    params: readonly Params[],
+    x: Matrix,
+    options: ModelApplyOptions,
+  ): { output: Matrix; state: Params[] } => {
+    if (!Array.isArray(params) || params.length !== chain.length) {
+      throw new TypeError(
+        `Expected params of ${fnApply} to be an array of ${chain.length} layer parameters (from model.init), got ${
+          describe(params)
+        }`,
+      );
+    }
+    assertMatrix(x, fnApply, "x");
+    const o = readOptions(options, fnApply, ["training", "rng", "state"]);
+    const training = o.training ?? false;
+    if (typeof training !== "boolean") {
+      throw new TypeError(
+        `Expected options.training of ${fnApply} to be a boolean, got ${
+          describe(training)
+        }`,
+      );
+    }
+    const state = (o.state ?? initState()) as readonly Params[];
+    if (!Array.isArray(state) || state.length !== chain.length) {
+      throw new TypeError(
+        `Expected options.state of ${fnApply} to be an array of ${chain.length} layer states (from model.initState), got ${
+          describe(state)
+        }`,
+      );
+    }
+    const rng = options.rng;
+    const next: Params[] = new Array(chain.length);
+    let y = x;
+    for (let i = 0; i < chain.length; i++) {
+      const result = chain[i].apply(params[i], y, {
+        training,
+        rng,
+        state: state[i],
+      });
+      if (isMatrix(result)) {
+        y = result;
+        next[i] = state[i];
+      } else {
+        y = (result as LayerOutput).output;
+        next[i] = (result as LayerOutput).state;
+      }
+    }
+    return { output: y, state: next };
+  };
   return Object.freeze({
     layers: chain,
     init(seed: number): Params[] {
@@ -114,32 +202,16 @@ export function sequential(layers: readonly LayerLike[]): Model {
       const rng = createRng(seed);
       return chain.map((layer) => layer.init(rng));
     },
-    apply(
+    initState,
+    apply: (
       params: readonly Params[],
       x: Matrix,
-      options: ApplyOptions = {},
-    ): Matrix {
-      if (!Array.isArray(params) || params.length !== chain.length) {
-        throw new TypeError(
-          `Expected params of ${fnApply} to be an array of ${chain.length} layer parameters (from model.init), got ${
-            describe(params)
-          }`,
-        );
-      }
-      assertMatrix(x, fnApply, "x");
-      const o = readOptions(options, fnApply, ["training", "rng"]);
-      if (o.training !== undefined && typeof o.training !== "boolean") {
-        throw new TypeError(
-          `Expected options.training of ${fnApply} to be a boolean, got ${
-            describe(o.training)
-          }`,
-        );
-      }
-      let y = x;
-      for (let i = 0; i < chain.length; i++) {
-        y = chain[i].apply(params[i], y, options);
-      }
-      return y;
-    },
+      options: ModelApplyOptions = {},
+    ): Matrix => run(params, x, options).output,
+    applyWithState: (
+      params: readonly Params[],
+      x: Matrix,
+      options: ModelApplyOptions = {},
+    ) => run(params, x, options),
   });
 }

@@ -8,6 +8,7 @@ import {
   assertFunction,
   assertInteger,
   assertRecord,
+  describe,
   readOptions,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
@@ -42,6 +43,24 @@ export interface EpochRecord {
   readonly validationAccuracy?: number;
 }
 
+/** One mini-batch update of {@linkcode fit}, for `onStep`. */
+export interface StepRecord {
+  /** The epoch, from 1. */
+  readonly epoch: number;
+  /** The update, counted from 1 over the whole training. */
+  readonly step: number;
+  /** The batch within its epoch, from 1. */
+  readonly batch: number;
+  /** The number of batches in an epoch. */
+  readonly batches: number;
+  /** The samples in this batch. */
+  readonly samples: number;
+  /** The batch's loss, computed before its update. */
+  readonly loss: number;
+  /** The fraction of the batch's samples classified correctly, likewise. */
+  readonly accuracy: number;
+}
+
 /** Options for {@linkcode fit}. */
 export interface FitOptions {
   /**
@@ -70,8 +89,9 @@ export interface FitOptions {
   seed?: number;
   /**
    * The loss: "softmaxCrossEntropy" (output = logits, one-hot targets),
-   * "mse", "squaredError", or a function `(output, d) => number | Matrix`
-   * written with the toolkit's ops (a loss plus a weight-decay term, say).
+   * "mse", "squaredError", or a function `(output, d, params) => number |
+   * Matrix` written with the toolkit's ops (a loss plus a weight-decay term
+   * on the params, say).
    *
    * @default {"softmaxCrossEntropy"}
    */
@@ -89,12 +109,30 @@ export interface FitOptions {
    * @default {undefined} (none: nothing is called)
    */
   onEpoch?: (record: EpochRecord) => void;
+  /**
+   * Called after each mini-batch update with its record (to watch training
+   * step by step). What it returns is ignored.
+   *
+   * @default {undefined} (none: nothing is called)
+   */
+  onStep?: (record: StepRecord) => void;
+  /**
+   * The model's starting state (batch normalization's running averages).
+   *
+   * @default {model.initState()}
+   */
+  state?: readonly Params[];
 }
 
 /** What {@linkcode fit} returns. */
 export interface FitResult {
   /** The trained parameters. */
   readonly params: Params[];
+  /**
+   * The model's state after training (batch normalization's running
+   * averages); pass it to `evaluate` and `model.apply` as `state`.
+   */
+  readonly modelState: Params[];
   /** One record per epoch. */
   readonly history: readonly EpochRecord[];
   /** The optimizer's final state (to continue training). */
@@ -131,8 +169,8 @@ function gatherColumns(
  * @param params Its starting parameters, from `model.init(seed)`.
  * @param data Inputs `x` (k x n) and targets `d` (r x n), one column per
  * sample.
- * @param options Epochs, batch size, optimizer, seed, loss, validation data
- * and a per-epoch callback.
+ * @param options Epochs, batch size, optimizer, seed, loss, validation data,
+ * the model's starting state, and callbacks per epoch and per step.
  * @returns The trained parameters, the per-epoch history of loss and
  * accuracy, and the optimizer's state.
  * @throws {TypeError} When an argument or option has the wrong type.
@@ -176,6 +214,8 @@ export function fit(
     "loss",
     "validation",
     "onEpoch",
+    "onStep",
+    "state",
   ]);
   const epochs = assertInteger(o.epochs ?? 10, fn, "options.epochs", 1, 1e7);
   const batchSize = assertInteger(
@@ -204,6 +244,8 @@ export function fit(
     : checkSamples(o.validation, fn, "options.validation");
   if (o.onEpoch !== undefined) assertFunction(o.onEpoch, fn, "options.onEpoch");
   const onEpoch = o.onEpoch as FitOptions["onEpoch"];
+  if (o.onStep !== undefined) assertFunction(o.onStep, fn, "options.onStep");
+  const onStep = o.onStep as FitOptions["onStep"];
   const seed = assertInteger(
     o.seed ?? 0,
     fn,
@@ -221,9 +263,26 @@ export function fit(
   }
 
   const n = x.cols;
+  let modelState = (o.state ?? model.initState()) as Params[];
   let current = params.slice();
   let state = optimizer.init(current);
+  // An overflow inside an op or the optimizer means training diverged: say
+  // so, with the epoch, and keep the op's own message.
+  const diverging = <T>(epoch: number, step: () => T): T => {
+    try {
+      return step();
+    } catch (e) {
+      if (e instanceof RangeError && /overflow/.test(e.message)) {
+        throw new RangeError(
+          `Training diverged in epoch ${epoch} of ${fn}: ${e.message}; try a smaller learning rate`,
+        );
+      }
+      throw e;
+    }
+  };
   const history: EpochRecord[] = [];
+  const batches = Math.ceil(n / batchSize);
+  let steps = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = shuffle(n, rng);
     let lossSum = 0;
@@ -233,23 +292,51 @@ export function fit(
       const bx = gatherColumns(x, order, start, count);
       const bd = gatherColumns(d, order, start, count);
       let output: Matrix = bx;
-      const step = valueAndGrad((p: Params[]) => {
-        output = model.apply(p, bx, { training: true, rng });
-        return loss(output, bd);
-      })(current);
+      let nextState = modelState;
+      const step = diverging(epoch, () =>
+        valueAndGrad((p: Params[]) => {
+          ({ output, state: nextState } = model.applyWithState(p, bx, {
+            training: true,
+            rng,
+            state: modelState,
+          }));
+          return loss(output, bd, p);
+        })(current));
+      modelState = nextState;
       const value = lossValue(step.value, fn);
-      if (!Number.isFinite(value)) {
-        throw new RangeError(
-          `Training diverged in epoch ${epoch} of ${fn}: the loss became ${value}; try a smaller learning rate`,
-        );
-      }
       // Each batch's loss is weighted by its samples: a short last batch
       // counts for what it holds.
       lossSum += value * count;
-      correct += countCorrect(dataOf(output), dataOf(bd), d.rows, count);
-      const next = optimizer.update(current, step.grad, state);
+      const right = countCorrect(dataOf(output), dataOf(bd), d.rows, count);
+      correct += right;
+      const next = diverging(
+        epoch,
+        () => optimizer.update(current, step.grad, state),
+      );
+      if (
+        typeof next !== "object" || next === null ||
+        !Array.isArray(next.params) || next.params.length !== current.length
+      ) {
+        throw new TypeError(
+          `Expected options.optimizer.update of ${fn} to return { params, state } with ${current.length} layer parameters, got ${
+            describe(next)
+          }`,
+        );
+      }
       current = next.params;
       state = next.state;
+      steps++;
+      if (onStep !== undefined) {
+        onStep(Object.freeze({
+          epoch,
+          step: steps,
+          batch: start / batchSize + 1,
+          batches,
+          samples: count,
+          loss: value,
+          accuracy: right / count,
+        }));
+      }
     }
     let record: EpochRecord = {
       epoch,
@@ -257,12 +344,10 @@ export function fit(
       accuracy: correct / n,
     };
     if (validation !== undefined) {
-      const v = evaluate(
-        model,
-        current,
-        validation,
-        o.loss as Loss ?? "softmaxCrossEntropy",
-      );
+      const v = evaluate(model, current, validation, {
+        loss: (o.loss ?? "softmaxCrossEntropy") as Loss,
+        state: modelState,
+      });
       record = {
         ...record,
         validationLoss: v.loss,
@@ -275,6 +360,7 @@ export function fit(
   }
   return Object.freeze({
     params: current,
+    modelState,
     history: Object.freeze(history),
     state,
   });

@@ -11,10 +11,11 @@ import {
   assertRecord,
   assertSameShape,
   describe,
+  readOptions,
 } from "../core/_checks.ts";
 import { dataOf, isMatrix, type Matrix } from "../core/_matrix.ts";
 import type { Samples } from "../core/matrix.ts";
-import { countCorrect } from "../kernels/_nn.ts";
+import { classesOf, countCorrect } from "../kernels/_nn.ts";
 import type { Params } from "../autodiff/grad.ts";
 import { mse, softmaxCrossEntropy, squaredError } from "../ops/losses.ts";
 import type { Model } from "../nn/sequential.ts";
@@ -23,21 +24,28 @@ import type { Model } from "../nn/sequential.ts";
 export type LossName = "softmaxCrossEntropy" | "mse" | "squaredError";
 
 /**
- * A loss: a built-in name, or a function of the model's output and the
- * targets that returns a number or a 1x1 Matrix, written with the toolkit's
- * differentiable ops.
+ * A loss: a built-in name, or a function of the model's output, the targets
+ * and the parameters that returns a number or a 1x1 Matrix, written with the
+ * toolkit's differentiable ops. The parameters let a loss add a penalty on
+ * the weights, such as weight decay (L2): see `l2Penalty`.
  */
-export type Loss = LossName | ((output: Matrix, d: Matrix) => number | Matrix);
+export type Loss =
+  | LossName
+  | ((output: Matrix, d: Matrix, params: readonly Params[]) => number | Matrix);
 
 /** A loss as a function returning a 1x1 Matrix or a number. */
 export function lossFunction(
   loss: unknown,
   fn: string,
   name: string,
-): (output: Matrix, d: Matrix) => number | Matrix {
+): (output: Matrix, d: Matrix, params: readonly Params[]) => number | Matrix {
   if (typeof loss === "function") {
     assertFunction(loss, fn, name);
-    return loss as (output: Matrix, d: Matrix) => number | Matrix;
+    return loss as (
+      output: Matrix,
+      d: Matrix,
+      params: readonly Params[],
+    ) => number | Matrix;
   }
   switch (
     assertChoice(loss, fn, name, ["softmaxCrossEntropy", "mse", "squaredError"])
@@ -88,16 +96,34 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
+/** Options for {@linkcode evaluate}. */
+export interface EvaluateOptions {
+  /**
+   * The loss: a name or a function (see {@linkcode Loss}).
+   *
+   * @default {"softmaxCrossEntropy"}
+   */
+  loss?: Loss;
+  /**
+   * The model's state, such as batch normalization's running averages
+   * returned by `fit` as `modelState`.
+   *
+   * @default {model.initState()}
+   */
+  state?: readonly Params[];
+}
+
 /**
- * The loss and accuracy of a model on a data set, in evaluation mode.
+ * The loss and accuracy of a model on a data set, in evaluation mode
+ * (dropout off, batch normalization on its running averages).
  *
  * @param model The model (see `sequential` and `mlp`).
  * @param params Its parameters.
  * @param data Inputs `x` (k x n) and targets `d` (r x n), one column per sample.
- * @param loss The loss: a name or a function (see {@linkcode Loss}).
+ * @param options The loss, and the model's state.
  * @returns The loss and the accuracy.
- * @throws {TypeError} When `data` is not `{ x, d }` of matrices or `loss` is
- * not a known name or a function.
+ * @throws {TypeError} When `data` is not `{ x, d }` of matrices, `loss` is
+ * not a known name or a function, or an option is unknown.
  * @throws {RangeError} When the shapes do not fit, or the loss overflows.
  *
  * @example Usage
@@ -117,15 +143,20 @@ export function evaluate(
   model: Model,
   params: readonly Params[],
   data: Samples,
-  loss: Loss = "softmaxCrossEntropy",
+  options: EvaluateOptions = {},
 ): Evaluation {
-  const fn = "evaluate(model, params, data, loss)";
+  const fn = "evaluate(model, params, data, options)";
   const { x, d } = checkSamples(data, fn, "data");
-  const f = lossFunction(loss, fn, "loss");
-  const y = model.apply(params, x);
+  const o = readOptions(options, fn, ["loss", "state"]);
+  const f = lossFunction(o.loss ?? "softmaxCrossEntropy", fn, "options.loss");
+  const y = model.apply(
+    params,
+    x,
+    o.state === undefined ? {} : { state: o.state as readonly Params[] },
+  );
   assertSameShape(y, d, fn, "compare the output", ["the output", "data.d"]);
   return {
-    loss: lossValue(f(y, d), fn),
+    loss: lossValue(f(y, d, params), fn),
     accuracy: countCorrect(dataOf(y), dataOf(d), d.rows, d.cols) / d.cols,
   };
 }
@@ -164,4 +195,179 @@ export function accuracy(output: Matrix, targets: Matrix): number {
     output.rows,
     output.cols,
   ) / output.cols;
+}
+
+/**
+ * The class of each sample (column): the row of its largest entry, the first
+ * on ties, as numpy's `m.argmax(axis=0)`. For a single row (a binary
+ * classifier's probabilities), 1 where the entry is at least 0.5, else 0.
+ *
+ * @param m An r x n matrix of scores, one column per sample.
+ * @returns n class indices.
+ * @throws {TypeError} When `m` is not a Matrix.
+ *
+ * @example Usage
+ * ```ts
+ * import { argmax, matrix } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(argmax(matrix([[1, 5, 2], [3, 0, 2]])), [1, 0, 0]);
+ * ```
+ */
+export function argmax(m: Matrix): number[] {
+  assertMatrix(m, "argmax(m)", "m");
+  return Array.from(classesOf(dataOf(m), m.rows, m.cols));
+}
+
+/** What {@linkcode confusionMatrix} returns. */
+export interface Confusion {
+  /** The number of classes, k. */
+  readonly classes: number;
+  /**
+   * counts[i][j]: the samples of true class i predicted as class j (rows are
+   * the truth, columns the prediction, as scikit-learn's `confusion_matrix`).
+   */
+  readonly counts: readonly (readonly number[])[];
+  /** Per class: correct predictions of it over all predictions of it (NaN when it was never predicted). */
+  readonly precision: readonly number[];
+  /** Per class: correct predictions of it over its samples (NaN when it has none). */
+  readonly recall: readonly number[];
+  /** Per class: the harmonic mean of precision and recall (NaN when either is). */
+  readonly f1: readonly number[];
+  /** The fraction of all samples classified correctly. */
+  readonly accuracy: number;
+}
+
+/**
+ * The confusion matrix of a classifier, with per-class precision, recall and
+ * F1. Classes are taken as {@linkcode argmax} takes them, from the outputs
+ * and from the (one-hot) targets alike.
+ *
+ * @param output The model's outputs, r x n (logits, probabilities or scores).
+ * @param targets The targets, r x n, usually one-hot.
+ * @returns The counts and the per-class measures.
+ * @throws {TypeError} When an argument is not a Matrix.
+ * @throws {RangeError} When the shapes differ.
+ *
+ * @example Three samples, two classes
+ * ```ts
+ * import { confusionMatrix, matrix } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const output = matrix([[2, 0.1, 5], [1, 0.3, 7]]);
+ * const labels = matrix([[1, 0, 1], [0, 1, 0]]);
+ * const c = confusionMatrix(output, labels);
+ * assert.deepEqual(c.counts, [[1, 1], [0, 1]]);
+ * assert.deepEqual(c.recall, [0.5, 1]);
+ * assert.deepEqual(c.precision, [1, 0.5]);
+ * ```
+ */
+export function confusionMatrix(output: Matrix, targets: Matrix): Confusion {
+  const fn = "confusionMatrix(output, targets)";
+  assertMatrix(output, fn, "output");
+  assertMatrix(targets, fn, "targets");
+  assertSameShape(output, targets, fn, "compare", ["output", "targets"]);
+  const k = output.rows === 1 ? 2 : output.rows;
+  const n = output.cols;
+  const predicted = classesOf(dataOf(output), output.rows, n);
+  const truth = classesOf(dataOf(targets), targets.rows, n);
+  const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let j = 0; j < n; j++) counts[truth[j]][predicted[j]]++;
+  const precision: number[] = [], recall: number[] = [], f1: number[] = [];
+  let correct = 0;
+  for (let c = 0; c < k; c++) {
+    let column = 0, row = 0;
+    for (let i = 0; i < k; i++) {
+      column += counts[i][c];
+      row += counts[c][i];
+    }
+    correct += counts[c][c];
+    const p = counts[c][c] / column, r = counts[c][c] / row;
+    precision.push(p);
+    recall.push(r);
+    f1.push(p + r === 0 ? 0 : 2 * p * r / (p + r));
+  }
+  return Object.freeze({
+    classes: k,
+    counts,
+    precision,
+    recall,
+    f1,
+    accuracy: correct / n,
+  });
+}
+
+/**
+ * The confusion matrix as a text table for the terminal: counts with the
+ * true class down and the predicted class across, then precision, recall
+ * and F1 per class.
+ *
+ * @param confusion What {@linkcode confusionMatrix} returned.
+ * @param labels A name per class (default "0", "1", …).
+ * @returns The table, lines joined with "\n".
+ * @throws {TypeError} When `confusion` is not a confusion matrix or labels
+ * are not strings.
+ * @throws {RangeError} When there is not one label per class.
+ *
+ * @example Usage
+ * ```ts
+ * import { confusionMatrix, confusionTable, matrix } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const c = confusionMatrix(matrix([[2, 0], [1, 3]]), matrix([[1, 0], [0, 1]]));
+ * assert.match(confusionTable(c, ["cat", "dog"]), /cat/);
+ * ```
+ */
+export function confusionTable(
+  confusion: Confusion,
+  labels?: readonly string[],
+): string {
+  const fn = "confusionTable(confusion, labels)";
+  assertRecord(confusion, fn, "confusion", "the result of confusionMatrix");
+  const k = confusion.classes;
+  if (!Array.isArray(confusion.counts) || confusion.counts.length !== k) {
+    throw new TypeError(
+      `Expected confusion of ${fn} to be the result of confusionMatrix, got ${
+        describe(confusion)
+      }`,
+    );
+  }
+  const names = labels ?? Array.from({ length: k }, (_, i) => String(i));
+  if (!Array.isArray(names) || names.some((l) => typeof l !== "string")) {
+    throw new TypeError(
+      `Expected labels of ${fn} to be an array of strings, got ${
+        describe(labels)
+      }`,
+    );
+  }
+  if (names.length !== k) {
+    throw new RangeError(
+      `Expected labels of ${fn} to name each of the ${k} classes, got ${names.length}`,
+    );
+  }
+  const percent = (v: number) =>
+    Number.isNaN(v) ? "-" : `${(100 * v).toFixed(1)}%`;
+  const header = ["true \\ predicted", ...names, "precision", "recall", "F1"];
+  const rows = names.map((name, i) => [
+    name,
+    ...confusion.counts[i].map(String),
+    percent(confusion.precision[i]),
+    percent(confusion.recall[i]),
+    percent(confusion.f1[i]),
+  ]);
+  const table = [header, ...rows];
+  const widths = header.map((_, c) =>
+    Math.max(...table.map((row) => row[c].length))
+  );
+  const line = (row: string[]) =>
+    row.map((cell, c) =>
+      c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])
+    )
+      .join("  ");
+  return [
+    line(header),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.map(line),
+    `accuracy ${percent(confusion.accuracy)}`,
+  ].join("\n");
 }
