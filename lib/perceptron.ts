@@ -6,7 +6,9 @@
  */
 import {
   assertFiniteResult,
+  assertInRange,
   assertMatrix,
+  assertRecord,
   count,
   describe,
   readOptions,
@@ -14,6 +16,7 @@ import {
 import { dotFma } from "./kernels/_fma.ts";
 import { matmul } from "./kernels/_matmul.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "./core/_matrix.ts";
+import type { Samples } from "./core/matrix.ts";
 import { pairwiseSum } from "./kernels/_sum.ts";
 import { activeTape } from "./autodiff/_tape.ts";
 import { add } from "./ops/arithmetic.ts";
@@ -27,14 +30,6 @@ export interface Perceptron {
   readonly b: Matrix;
 }
 
-/** Training data: inputs `x` (k x n) and targets `d` (r x n), one column per sample. */
-export interface Samples {
-  /** Inputs, one column per sample. */
-  readonly x: Matrix;
-  /** Targets, one column per sample. */
-  readonly d: Matrix;
-}
-
 /** The gradient of the loss with respect to each parameter. */
 export interface PerceptronGradient {
   /** ∂Loss/∂w, with `w`'s shape. */
@@ -43,16 +38,10 @@ export interface PerceptronGradient {
   readonly b: Matrix;
 }
 
-/** Reads `params.w` and `params.b` once each and checks them. */
+/** Checks `params` and returns its matrices. */
 function checkParams(params: unknown, fn: string): Perceptron {
-  if (typeof params !== "object" || params === null) {
-    throw new TypeError(
-      `Expected params of ${fn} to be an object { w, b } of matrices, got ${
-        describe(params)
-      }`,
-    );
-  }
-  const { w, b } = params as Record<string, unknown>;
+  assertRecord(params, fn, "params", "an object { w, b } of matrices");
+  const { w, b } = params;
   assertMatrix(w, fn, "params.w");
   assertMatrix(b, fn, "params.b");
   if (b.cols !== 1 || b.rows !== w.rows) {
@@ -65,8 +54,13 @@ function checkParams(params: unknown, fn: string): Perceptron {
   return { w, b };
 }
 
-function checkInputs(w: Matrix, x: unknown, fn: string): asserts x is Matrix {
-  assertMatrix(x, fn, "x");
+function checkInputs(
+  w: Matrix,
+  x: unknown,
+  fn: string,
+  name: string,
+): asserts x is Matrix {
+  assertMatrix(x, fn, name);
   if (x.rows !== w.cols) {
     throw new RangeError(
       `Cannot multiply w ${shapeText(w)} by x ${
@@ -76,17 +70,11 @@ function checkInputs(w: Matrix, x: unknown, fn: string): asserts x is Matrix {
   }
 }
 
-/** Reads `data.x` and `data.d` once each and checks them against `w`. */
+/** Checks `data` against `w` and returns its matrices. */
 function checkSamples(w: Matrix, data: unknown, fn: string): Samples {
-  if (typeof data !== "object" || data === null) {
-    throw new TypeError(
-      `Expected data of ${fn} to be an object { x, d } of matrices, got ${
-        describe(data)
-      }`,
-    );
-  }
-  const { x, d } = data as Record<string, unknown>;
-  checkInputs(w, x, fn);
+  assertRecord(data, fn, "data", "an object { x, d } of matrices");
+  const { x, d } = data;
+  checkInputs(w, x, fn, "data.x");
   assertMatrix(d, fn, "data.d");
   if (d.rows !== w.rows || d.cols !== x.cols) {
     throw new RangeError(
@@ -137,7 +125,7 @@ function affine(
 export function forward(params: Perceptron, x: Matrix): Matrix {
   const fn = "forward(params, x)";
   const { w, b } = checkParams(params, fn);
-  checkInputs(w, x, fn);
+  checkInputs(w, x, fn, "x");
   // Inside grad(), build u from the traced ops so that it can be differentiated.
   if (activeTape !== null) return add(dot(w, x), b);
   const u = affine(dataOf(w), dataOf(b), dataOf(x), w.rows, w.cols, x.cols);
@@ -388,21 +376,14 @@ export function train(
     "logEvery",
     "trainBias",
   ]);
-  const learningRate = opts.learningRate ?? 0.0001;
-  if (typeof learningRate !== "number") {
-    throw new TypeError(
-      `Expected options.learningRate of ${fn} to be a number, got ${
-        describe(learningRate)
-      }`,
-    );
-  }
-  if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
-    throw new RangeError(
-      `Expected options.learningRate of ${fn} to be a positive finite number, got ${
-        describe(learningRate)
-      }`,
-    );
-  }
+  const learningRate = assertInRange(
+    opts.learningRate ?? 0.0001,
+    fn,
+    "options.learningRate",
+    Number.MIN_VALUE,
+    Number.MAX_VALUE,
+    "a positive finite number",
+  );
   const steps = checkCount(opts.steps ?? 100, "steps", fn);
   const logEvery = checkCount(opts.logEvery ?? 1, "logEvery", fn);
   const trainBias = opts.trainBias ?? false;

@@ -173,4 +173,24 @@ Deno.test("numericalGradient honours epsilon and refuses bad options and functio
     () => numericalGradient(1 as unknown as (m: Matrix) => number, at),
     { name: "TypeError", message: /numericalGradient/ },
   );
+  assert.throws(
+    () => numericalGradient((m) => sum(m), at, { epsilon: "1" as never }),
+    {
+      name: "TypeError",
+      message:
+        /^Expected options\.epsilon of numericalGradient\(f, at, options\) to be a number, got the string "1"$/,
+    },
+  );
+  assert.throws(
+    () => numericalGradient((m) => sum(m), at, { epsilon: -1 }),
+    { message: /options\.epsilon .* positive finite number, got -1$/ },
+  );
+  assert.throws(
+    () => numericalGradient((m) => sum(m), at, { eps: 0.1 } as never),
+    { name: "TypeError", message: /Unknown option "eps"/ },
+  );
+  assert.throws(
+    () => numericalGradient((m) => sum(m), [[2]] as never),
+    { name: "TypeError", message: /at of numericalGradient/ },
+  );
 });

@@ -542,3 +542,77 @@ function plainTrainUntilOverflow(p: Problem, learningRate: number): number {
   const { losses } = plainTrain(p, learningRate, 200, false);
   return losses.findIndex((l) => !Number.isFinite(l));
 }
+
+// --- Arguments ----------------------------------------------------------------
+
+Deno.test("forward, gradient and train refuse bad arguments, naming the function and the argument", () => {
+  const { w, b, x, d } = articleMatrices();
+  const cases: [() => unknown, ErrorConstructor, RegExp][] = [
+    [
+      () => forward(w as never, x),
+      TypeError,
+      /^Expected params of forward\(params, x\) to be an object \{ w, b \} of matrices, got a 2x3 Matrix$/,
+    ],
+    [
+      () => forward({ w, b: [[1.2], [3.4]] } as never, x),
+      TypeError,
+      /params\.b of forward/,
+    ],
+    [
+      () => forward({ w, b }, [[5], [2], [7]] as never),
+      TypeError,
+      /x of forward.*matrix\(rows\)/,
+    ],
+    [() => forward({ w, b: x }, x), RangeError, /b must be 2x1/],
+    [() => forward({ w, b }, d), RangeError, /x must have 3 rows/],
+    [() => gradient({ w, b }, null as never), TypeError, /data of gradient/],
+    [
+      () => gradient({ w, b }, { x: 5, d } as never),
+      TypeError,
+      /data\.x of gradient/,
+    ],
+    [() => gradient({ w, b }, { x, d: x }), RangeError, /d must be 2x1/],
+    [
+      () => train({ w, b }, { x, d }, { learningRate: "0.1" as never }),
+      TypeError,
+      /options\.learningRate of train.* to be a number/,
+    ],
+    [
+      () => train({ w, b }, { x, d }, { learningRate: 0 }),
+      RangeError,
+      /options\.learningRate .* positive finite number, got 0$/,
+    ],
+    [
+      () => train({ w, b }, { x, d }, { learningRate: NaN }),
+      RangeError,
+      /options\.learningRate/,
+    ],
+    [
+      () => train({ w, b }, { x, d }, { steps: 2.5 }),
+      RangeError,
+      /options\.steps .* positive integer, got 2\.5$/,
+    ],
+    [
+      () => train({ w, b }, { x, d }, { logEvery: "1" as never }),
+      TypeError,
+      /options\.logEvery/,
+    ],
+    [
+      () => train({ w, b }, { x, d }, { trainBias: 1 as never }),
+      TypeError,
+      /options\.trainBias .* boolean/,
+    ],
+    [
+      () => train({ w, b }, { x, d }, { step: 3 } as never),
+      TypeError,
+      /Unknown option "step"/,
+    ],
+  ];
+  for (const [call, type, pattern] of cases) {
+    assert.throws(call, (error: unknown) => {
+      assert.ok(error instanceof type, `${error} is not a ${type.name}`);
+      assert.match((error as Error).message, pattern);
+      return true;
+    });
+  }
+});

@@ -1,9 +1,8 @@
 // Parameter trees: a Matrix, or plain objects and arrays whose leaves are all
 // matrices. `readTree` validates a tree, lists its leaves in a fixed order and
-// records its structure, walking the caller's object exactly once (each field
-// is read once, so a getter cannot answer the check with one value and the
-// rebuild with another); `rebuild` makes a new frozen tree from that record
-// and new leaves, without touching the caller's object again.
+// records its structure; `rebuild` makes a new frozen tree from that record
+// and new leaves. Trees often come from JSON, so a tree nests at most
+// MAX_DEPTH levels, must not contain itself, and may have a `__proto__` key.
 import { describe } from "./_checks.ts";
 import { isMatrix, type Matrix } from "./_matrix.ts";
 
@@ -16,7 +15,7 @@ export type Structure =
   | { readonly items: readonly Structure[] }
   | { readonly keys: readonly string[]; readonly values: readonly Structure[] };
 
-/** A tree read once: its leaves, depth first, and its structure. */
+/** A validated tree: its leaves, depth first, and its structure. */
 export interface ReadTree {
   readonly leaves: Matrix[];
   readonly structure: Structure;
@@ -81,10 +80,9 @@ function collect(
   seen.add(tree);
   let structure: Structure;
   if (Array.isArray(tree)) {
-    const length = tree.length;
-    const items: Structure[] = new Array(length);
-    for (let i = 0; i < length; i++) {
-      items[i] = collect(tree[i], fn, `${path}[${i}]`, out, seen, depth + 1);
+    const items: Structure[] = [];
+    for (let i = 0; i < tree.length; i++) {
+      items.push(collect(tree[i], fn, `${path}[${i}]`, out, seen, depth + 1));
     }
     structure = { items };
   } else if (isPlainObject(tree)) {

@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { describe } from "./_checks.ts";
-import { assertNumber } from "./_checks.ts";
+import { assertInteger, assertNumber, describe } from "./_checks.ts";
 
 /**
  * A seeded generator. Each call advances its private state, so the same seed
@@ -160,19 +159,7 @@ export function createRng(seed: number): Rng {
       return value;
     },
     int(n: number): number {
-      const fn = "int(n)";
-      if (typeof n !== "number") {
-        throw new TypeError(
-          `Expected n of ${fn} to be an integer from 1 to 2^32, got ${
-            describe(n)
-          }`,
-        );
-      }
-      if (!Number.isInteger(n) || n < 1 || n > 4294967296) {
-        throw new RangeError(
-          `Expected n of ${fn} to be an integer from 1 to 2^32, got ${n}`,
-        );
-      }
+      assertInteger(n, "int(n)", "n", 1, 4294967296);
       return Math.floor(unit() * n);
     },
   };
@@ -202,38 +189,19 @@ export function createRng(seed: number): Rng {
  */
 export function shuffle(n: number, rng: Rng): number[] {
   const fn = "shuffle(n, rng)";
-  if (typeof n !== "number") {
+  assertInteger(n, fn, "n", 0, MAX_SHUFFLE);
+  if (typeof (rng as Partial<Rng> | null)?.uniform !== "function") {
     throw new TypeError(
-      `Expected n of ${fn} to be a non-negative integer, got ${describe(n)}`,
-    );
-  }
-  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SHUFFLE) {
-    throw new RangeError(
-      `Expected n of ${fn} to be an integer from 0 to ${MAX_SHUFFLE}, got ${n}`,
-    );
-  }
-  if (typeof rng !== "object" || rng === null) {
-    throw new TypeError(
-      `Expected rng of ${fn} to be a generator from createRng(seed), got ${
+      `Expected rng of ${fn} to be a generator from createRng(seed), with a uniform() method, got ${
         describe(rng)
-      }`,
-    );
-  }
-  // `uniform` is read once and called as a method of `rng`.
-  const uniform = (rng as Partial<Rng>).uniform;
-  if (typeof uniform !== "function") {
-    throw new TypeError(
-      `Expected rng of ${fn} to be a generator from createRng(seed), with a uniform() method, got rng.uniform ${
-        describe(uniform)
       }`,
     );
   }
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
-    const u: unknown = uniform.call(rng);
-    // One comparison per draw: a generator that is not uniform on [0, 1)
-    // would otherwise leave holes in the permutation.
+    const u: unknown = rng.uniform();
+    // A draw outside [0, 1) would pick an index outside the permutation.
     if (!(typeof u === "number" && u >= 0 && u < 1)) {
       throw new RangeError(
         `Expected rng.uniform() to return a number in [0, 1) in ${fn}, got ${

@@ -9,8 +9,11 @@
  * @module
  */
 import {
+  assertInRange,
   assertInteger,
   assertMatrix,
+  assertNumber,
+  assertRecord,
   describe,
   readOptions,
 } from "../core/_checks.ts";
@@ -109,20 +112,6 @@ const MAX_CLASSES = 10000;
 /** The most standard deviation of noise: far beyond any useful amount. */
 const MAX_NOISE = 1e6;
 
-function checkNoise(value: unknown, fn: string): number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected options.noise of ${fn} to be a number, got ${describe(value)}`,
-    );
-  }
-  if (!(value >= 0 && value <= MAX_NOISE)) {
-    throw new RangeError(
-      `Expected options.noise of ${fn} to be a number from 0 to ${MAX_NOISE}, got ${value}`,
-    );
-  }
-  return value;
-}
-
 /** Builds the one-hot matrix without checking the labels. */
 function oneHotOf(labels: readonly number[], classes: number): Matrix {
   const n = labels.length;
@@ -131,10 +120,7 @@ function oneHotOf(labels: readonly number[], classes: number): Matrix {
   return fromData(classes, n, data);
 }
 
-/**
- * Copies class numbers into a fresh array, reading each entry once; a hole
- * of a sparse array is refused by index like any other non-number.
- */
+/** Checks class numbers and copies them into a fresh array. */
 function checkLabels(
   labels: unknown,
   fn: string,
@@ -148,14 +134,13 @@ function checkLabels(
       }`,
     );
   }
-  const n = labels.length;
   const out: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < labels.length; i++) {
     const c: unknown = labels[i];
     if (typeof c !== "number") {
       throw new TypeError(
         `Expected ${name} of ${fn} to hold class numbers, got ${
-          i in labels ? describe(c) : "an empty slot"
+          describe(c)
         } at ${i}`,
       );
     }
@@ -259,7 +244,7 @@ export function fromSamples(
     if (!Array.isArray(row) || (j === 0 && row.length === 0)) {
       throw new TypeError(
         `Expected sample ${j} of ${fn} to be a non-empty array of numbers, got ${
-          j in samples ? describe(row) : "an empty slot"
+          describe(row)
         }`,
       );
     }
@@ -277,9 +262,7 @@ export function fromSamples(
       if (typeof v !== "number" || !Number.isFinite(v)) {
         throw new RangeError(
           `Cannot build a data set in ${fn}: feature ${i} of sample ${j} is ${
-            typeof v === "undefined" && !(i in row)
-              ? "an empty slot"
-              : describe(v)
+            describe(v)
           }, expected a finite number`,
         );
       }
@@ -375,7 +358,13 @@ export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
     2,
     10,
   );
-  const noise = checkNoise(opts.noise ?? 0.2, fn);
+  const noise = assertInRange(
+    opts.noise ?? 0.2,
+    fn,
+    "options.noise",
+    0,
+    MAX_NOISE,
+  );
   const rng = createRng(seed);
   const n = per * classes;
   const data = new Float64Array(2 * n);
@@ -426,7 +415,13 @@ export function moons(seed: number, options: MoonsOptions = {}): Dataset {
   checkSeed(seed, fn);
   const opts = readOptions(options, fn, ["samples", "noise"]);
   const n = assertInteger(opts.samples ?? 200, fn, "options.samples", 2, 1e6);
-  const noise = checkNoise(opts.noise ?? 0.1, fn);
+  const noise = assertInRange(
+    opts.noise ?? 0.1,
+    fn,
+    "options.noise",
+    0,
+    MAX_NOISE,
+  );
   const rng = createRng(seed);
   const upper = Math.ceil(n / 2);
   const lower = n - upper;
@@ -505,15 +500,7 @@ export function trainTestSplit(
   options: SplitOptions = {},
 ): Split {
   const fn = "trainTestSplit(data, seed, options)";
-  if (typeof data !== "object" || data === null) {
-    throw new TypeError(
-      `Expected data of ${fn} to be a data set { x, labels, oneHot, classes }, got ${
-        describe(data)
-      }`,
-    );
-  }
-  // Each field is read once: a getter cannot pass the checks with one
-  // value and be used with another.
+  assertRecord(data, fn, "data", "a data set { x, labels, oneHot, classes }");
   const { x, labels: rawLabels, classes: rawClasses } = data;
   assertMatrix(x, fn, "data.x");
   const classes = assertInteger(rawClasses, fn, "data.classes", 1, MAX_CLASSES);
@@ -529,13 +516,7 @@ export function trainTestSplit(
   checkSeed(seed, fn);
   const opts = readOptions(options, fn, ["testFraction"]);
   const fraction = opts.testFraction ?? 0.2;
-  if (typeof fraction !== "number") {
-    throw new TypeError(
-      `Expected options.testFraction of ${fn} to be a number, got ${
-        describe(fraction)
-      }`,
-    );
-  }
+  assertNumber(fraction, fn, "options.testFraction");
   if (!(fraction > 0 && fraction < 1)) {
     throw new RangeError(
       `Expected options.testFraction of ${fn} to be a number above 0 and below 1, got ${fraction}`,

@@ -6,8 +6,15 @@
  *
  * @module
  */
-import { assertFiniteResult, describe, readOptions } from "../core/_checks.ts";
-import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
+import {
+  assertFiniteResult,
+  assertInRange,
+  assertInteger,
+  assertNumber,
+  assertRecord,
+  readOptions,
+} from "../core/_checks.ts";
+import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 import {
   assertSameShapes,
   leavesOf,
@@ -80,40 +87,24 @@ export interface Optimizer {
 }
 
 function checkRate(value: unknown, fn: string, name: string): number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be a number, got ${describe(value)}`,
-    );
-  }
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Expected ${name} of ${fn} to be a positive finite number, got ${value}`,
-    );
-  }
-  return value;
+  return assertInRange(
+    value,
+    fn,
+    name,
+    Number.MIN_VALUE,
+    Number.MAX_VALUE,
+    "a positive finite number",
+  );
 }
 
 function checkDecay(value: unknown, fn: string, name: string): number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Expected ${name} of ${fn} to be a number, got ${describe(value)}`,
-    );
-  }
-  if (!(value >= 0 && value < 1)) {
+  assertNumber(value, fn, name);
+  if (value < 0 || value >= 1) {
     throw new RangeError(
       `Expected ${name} of ${fn} to be in [0, 1), got ${value}`,
     );
   }
   return value;
-}
-
-/** Optimizers made by this module; `fit` trusts what they return. */
-const builtIn = new WeakSet<object>();
-
-/** Whether `optimizer` was made by {@linkcode sgd}, `momentum` or `adam`. */
-export function isBuiltInOptimizer(optimizer: unknown): boolean {
-  return typeof optimizer === "object" && optimizer !== null &&
-    builtIn.has(optimizer);
 }
 
 /**
@@ -135,13 +126,8 @@ function makeOptimizer(
 ): Optimizer {
   const fnInit = `${name}.init(params)`;
   const fnUpdate = `${name}.update(params, grads, state)`;
-  const badState = (state: unknown): TypeError =>
-    new TypeError(
-      `Expected state of ${fnUpdate} to be a state { step, slots } from ${name}.init or ${name}.update, got ${
-        describe(state)
-      }`,
-    );
-  const optimizer: Optimizer = Object.freeze({
+  const from = `from ${name}.init or ${name}.update`;
+  return Object.freeze({
     name,
     init<P extends object>(params: P): OptimizerState<P> {
       const { leaves, structure } = readTree(params, fnInit, "params");
@@ -164,48 +150,28 @@ function makeOptimizer(
       const { leaves: p, structure } = readTree(params, fnUpdate, "params");
       const g = leavesOf(grads, fnUpdate, "grads");
       assertSameShapes(p, g, fnUpdate, "params", "grads");
-      if (
-        typeof state !== "object" || state === null || Array.isArray(state) ||
-        isMatrix(state)
-      ) {
-        throw badState(state);
-      }
-      // Each field is read once: a getter cannot pass the check with one
-      // value and feed the update another.
-      const { step: previous, slots: stateSlots } = state;
-      if (typeof previous !== "number") {
-        throw new TypeError(
-          `Expected state of ${fnUpdate} to be a state from ${name}.init or ${name}.update, but its step is ${
-            describe(previous)
-          }, not a number of steps`,
-        );
-      }
-      if (!Number.isSafeInteger(previous) || previous < 0) {
-        throw new RangeError(
-          `Expected state.step of ${fnUpdate} to be a non-negative integer, got ${previous}`,
-        );
-      }
-      if (previous === Number.MAX_SAFE_INTEGER) {
-        throw new RangeError(
-          `Cannot count another step in ${fnUpdate}: state.step is already ${previous}`,
-        );
-      }
-      if (
-        slotNames.length > 0 &&
-        (typeof stateSlots !== "object" || stateSlots === null ||
-          Array.isArray(stateSlots) || isMatrix(stateSlots))
-      ) {
-        throw new TypeError(
-          `Expected state.slots of ${fnUpdate} to be an object { ${
-            slotNames.join(", ")
-          } } from ${name}.init or ${name}.update, got ${describe(stateSlots)}`,
+      assertRecord(state, fnUpdate, "state", `a state { step, slots } ${from}`);
+      // The step count stays exact: at most 2^53 − 1 after this update.
+      const previous = assertInteger(
+        state.step,
+        fnUpdate,
+        "state.step",
+        0,
+        Number.MAX_SAFE_INTEGER - 1,
+      );
+      if (slotNames.length > 0) {
+        assertRecord(
+          state.slots,
+          fnUpdate,
+          "state.slots",
+          `an object { ${slotNames.join(", ")} } ${from}`,
         );
       }
       const slots = slotNames.map((s) => {
-        const tree = (stateSlots as Record<string, unknown>)[s];
+        const tree = (state.slots as Record<string, unknown>)[s];
         if (tree === undefined) {
           throw new TypeError(
-            `Expected state of ${fnUpdate} to hold slot "${s}": pass the state from ${name}.init or ${name}.update`,
+            `Expected state of ${fnUpdate} to hold slot "${s}": pass the state ${from}`,
           );
         }
         const leaves = leavesOf(tree, fnUpdate, `state.slots.${s}`);
@@ -257,8 +223,6 @@ function makeOptimizer(
       });
     },
   });
-  builtIn.add(optimizer);
-  return optimizer;
 }
 
 /**
