@@ -180,7 +180,7 @@ for (const [name, make] of OPTIMIZERS) {
 }
 
 Deno.test("optimizers refuse bad settings and mismatched inputs clearly", () => {
-  assert.throws(() => sgd(0), /learningRate of sgd\(learningRate\)/);
+  assert.throws(() => sgd(0), /learningRate of sgd\(learningRate, options\)/);
   assert.throws(() => sgd("0.1" as never), TypeError);
   assert.throws(() => momentum(0.1, { beta: 1 }), /options\.beta/);
   assert.throws(() => adam(0.1, { beta2: -0.1 }), /options\.beta2/);

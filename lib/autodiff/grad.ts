@@ -22,7 +22,7 @@ import {
   type Matrix,
   shapeText,
 } from "../core/_matrix.ts";
-import { readTree, rebuild } from "../core/_tree.ts";
+import { readTree, rebuild, type Structure } from "../core/_tree.ts";
 import { activeTape, setActiveTape, Tape } from "./_tape.ts";
 
 /**
@@ -182,11 +182,37 @@ function backward(
   return grads;
 }
 
-function evaluate<P>(
+/**
+ * What running `f` on the tape recorded: internal to the toolkit (used by
+ * {@linkcode valueAndGrad}, {@linkcode grad} and `computationGraph`), not
+ * exported from mod.ts.
+ */
+export interface Trace {
+  /** The recorded operations. */
+  readonly tape: Tape;
+  /** The parameters' matrices as given, depth first. */
+  readonly leaves: readonly Matrix[];
+  /** The parameters' structure, to rebuild a tree of the same shape. */
+  readonly structure: Structure;
+  /** Per leaf: the tape index of its input node. */
+  readonly leafIds: readonly number[];
+  /** The tape index of the node `f`'s result came from. */
+  readonly start: number;
+  /** `f`'s value. */
+  readonly value: number;
+  /** ∂value/∂node for every node the result depends on, else undefined. */
+  readonly grads: readonly (Float64Array | undefined)[];
+}
+
+/**
+ * Runs `f` on `params` with a tape recording, then runs the tape backwards
+ * from `f`'s result. Internal: `fn` names the public call for messages.
+ */
+export function trace<P>(
   f: (params: P) => number | Matrix,
   params: P,
   fn: string,
-): ValueAndGrad<P> {
+): Trace {
   const { leaves, structure } = readTree(params, fn, "params");
   if (activeTape !== null) {
     throw new TypeError(
@@ -210,6 +236,15 @@ function evaluate<P>(
     ? result
     : dataOf(result as Matrix)[0];
   const grads = backward(tape, start, fn);
+  return { tape, leaves, structure, leafIds, start, value, grads };
+}
+
+function evaluate<P>(
+  f: (params: P) => number | Matrix,
+  params: P,
+  fn: string,
+): ValueAndGrad<P> {
+  const { leaves, structure, leafIds, value, grads } = trace(f, params, fn);
   const gradLeaves = leafIds.map((id, i) => {
     const m = leaves[i];
     const g = grads[id] ?? new Float64Array(m.rows * m.cols);
