@@ -36,6 +36,9 @@
  *   differences entry by entry;
  * - your own ops: {@linkcode defineOp} makes a differentiable op from a
  *   forward and its backward, side by side, as every built-in op is made;
+ * - computation graphs: {@linkcode computationGraph} shows every value and
+ *   gradient `grad` computes, node by node, drawn by {@linkcode toDot}
+ *   (Graphviz) and {@linkcode graphSvg};
  * - activations {@linkcode sigmoid}, {@linkcode tanh}, {@linkcode relu},
  *   {@linkcode leakyRelu}, {@linkcode softplus}, {@linkcode softmax} and
  *   {@linkcode logSoftmax} (with {@linkcode exp}, {@linkcode log},
@@ -104,6 +107,12 @@ export { createRng, type Rng, shuffle } from "./lib/core/random.ts";
 export { add, div, map, mul, scale, sub } from "./lib/ops/arithmetic.ts";
 export { dot, transpose } from "./lib/ops/linalg.ts";
 export {
+  conv2d,
+  type Conv2dOptions,
+  maxPool,
+  type MaxPoolOptions,
+} from "./lib/ops/conv.ts";
+export {
   mean,
   type Reduced,
   type ReduceOptions,
@@ -153,9 +162,26 @@ export {
   numericalGradient,
   type NumericalGradientOptions,
 } from "./lib/autodiff/numerical_gradient.ts";
-export type { ApplyOptions, Layer, LayerLike } from "./lib/nn/layer.ts";
+export type {
+  ApplyOptions,
+  Layer,
+  LayerContext,
+  LayerLike,
+  LayerOutput,
+} from "./lib/nn/layer.ts";
 export * as layers from "./lib/nn/layers.ts";
-export { type Model, sequential } from "./lib/nn/sequential.ts";
+export {
+  type Model,
+  type ModelApplyOptions,
+  sequential,
+} from "./lib/nn/sequential.ts";
+export {
+  batchNorm,
+  type BatchNormOptions,
+  type BatchNormParams,
+  dropout,
+  type DropoutOptions,
+} from "./lib/ops/normalization.ts";
 export {
   type Activation,
   mlp,
@@ -164,26 +190,47 @@ export {
 } from "./lib/nn/mlp.ts";
 export {
   accuracy,
+  argmax,
+  type Confusion,
+  confusionMatrix,
+  confusionTable,
   evaluate,
+  type EvaluateOptions,
   type Evaluation,
   type Loss,
   type LossName,
 } from "./lib/train/metrics.ts";
 export {
+  adagrad,
   adam,
   type AdamOptions,
+  adamw,
+  type AdaptiveOptions,
+  clipByGlobalNorm,
+  cosineDecay,
+  globalNorm,
+  l2Penalty,
+  type LearningRate,
   momentum,
   type MomentumOptions,
+  nesterov,
   type Optimizer,
   type OptimizerState,
   type OptimizerStep,
+  rmsprop,
+  type RmspropOptions,
+  type Schedule,
   sgd,
+  type SgdOptions,
+  stepDecay,
+  type WeightDecayOptions,
 } from "./lib/train/optimizers.ts";
 export {
   type EpochRecord,
   fit,
   type FitOptions,
   type FitResult,
+  type StepRecord,
 } from "./lib/train/fit.ts";
 export {
   type Dataset,
@@ -198,6 +245,13 @@ export {
   trainTestSplit,
   xor,
 } from "./lib/data/datasets.ts";
+export {
+  type Idx,
+  mnist,
+  type MnistFiles,
+  type MnistOptions,
+  parseIdx,
+} from "./lib/data/mnist.ts";
 export {
   decisionBoundary,
   type DecisionBoundaryOptions,
@@ -214,3 +268,26 @@ export {
   sparkline,
   type SparklineOptions,
 } from "./lib/viz/text_chart.ts";
+export {
+  computationGraph,
+  type ComputationGraphOptions,
+} from "./lib/autodiff/graph.ts";
+export type {
+  ComputationGraph,
+  GraphEdge,
+  GraphNode,
+  GraphValue,
+} from "./lib/core/graph_types.ts";
+export {
+  graphSvg,
+  type GraphSvgOptions,
+  toDot,
+  type ToDotOptions,
+} from "./lib/viz/graph.ts";
+export {
+  fromSafetensors,
+  type LoadedSafetensors,
+  type TensorTree,
+  toSafetensors,
+  type ToSafetensorsOptions,
+} from "./lib/data/safetensors.ts";
