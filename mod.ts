@@ -168,6 +168,7 @@ export type {
   LayerContext,
   LayerLike,
   LayerOutput,
+  PlainLayer,
 } from "./lib/nn/layer.ts";
 export * as layers from "./lib/nn/layers.ts";
 export {

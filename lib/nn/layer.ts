@@ -67,6 +67,15 @@ export interface Layer<P = Params, S = Params> {
 }
 
 /**
+ * A layer without state: its `apply` returns a Matrix, and may be called
+ * without a context (evaluation mode).
+ */
+export interface PlainLayer<P = Params> extends Layer<P> {
+  /** The layer's output for the batch `x`, one column per sample. */
+  apply(params: P, x: Matrix, context?: LayerContext): Matrix;
+}
+
+/**
  * What {@linkcode sequential} accepts as a layer: a {@linkcode Layer}, or any
  * differentiable Matrix → Matrix function (such as `relu` or `tanh`), which
  * is a layer with no parameters.

@@ -23,7 +23,8 @@ import {
   dropout as dropoutOp,
   rowMoments,
 } from "../ops/normalization.ts";
-import type { Layer, LayerContext, LayerOutput } from "./layer.ts";
+import { conv2d as convOp, maxPool as poolOp } from "../ops/conv.ts";
+import type { Layer, LayerContext, LayerOutput, PlainLayer } from "./layer.ts";
 
 /** The parameters of a dense layer. */
 export type DenseParams = {
@@ -85,14 +86,14 @@ export function initWeights(
  * const layer = layers.dense(3, 2);
  * const params = layer.init(createRng(0));
  * assert.deepEqual(params.w.shape, [2, 3]);
- * assert.deepEqual(layer.apply(params, matrix([[5], [2], [7]]), {}).shape, [2, 1]);
+ * assert.deepEqual(layer.apply(params, matrix([[5], [2], [7]])).shape, [2, 1]);
  * ```
  */
 export function dense(
   inputs: number,
   outputs: number,
   options: DenseOptions = {},
-): Layer<DenseParams> {
+): PlainLayer<DenseParams> {
   const fn = "layers.dense(inputs, outputs, options)";
   assertInteger(inputs, fn, "inputs", 1, 65536);
   assertInteger(outputs, fn, "outputs", 1, 65536);
@@ -163,12 +164,12 @@ export function dense(
  *
  * const drop = layers.dropout(0.5);
  * const x = matrix([[1, 2, 3, 4]]);
- * assert.equal(drop.apply({}, x, { state: {} }), x);
+ * assert.equal(drop.apply({}, x), x);
  * const y = drop.apply({}, x, { training: true, rng: createRng(0), state: {} });
- * assert.ok(toArray(y as typeof x)[0].every((v, i) => v === 0 || v === 2 * (i + 1)));
+ * assert.ok(toArray(y)[0].every((v, i) => v === 0 || v === 2 * (i + 1)));
  * ```
  */
-export function dropout(rate: number): Layer<Record<string, never>> {
+export function dropout(rate: number): PlainLayer<Record<string, never>> {
   const fn = "layers.dropout(rate)";
   assertInRange(rate, fn, "rate", 0, 1, "a number in [0, 1)");
   if (rate === 1) {
@@ -180,7 +181,11 @@ export function dropout(rate: number): Layer<Record<string, never>> {
   return Object.freeze({
     name,
     init: () => ({}),
-    apply(_params: Record<string, never>, x: Matrix, context: LayerContext) {
+    apply(
+      _params: Record<string, never>,
+      x: Matrix,
+      context: LayerContext = { state: {} },
+    ): Matrix {
       if (!context.training || rate === 0) return x;
       if (context.rng === undefined) {
         throw new TypeError(
@@ -334,5 +339,208 @@ export function batchNorm(
         }),
       };
     },
+  });
+}
+
+/** The shape of each image in a batch: C channels of H x W pixels. */
+export type ImageShape = {
+  /** C, the number of channels. */
+  readonly channels: number;
+  /** H, the height in pixels. */
+  readonly height: number;
+  /** W, the width in pixels. */
+  readonly width: number;
+};
+
+/** A layer over images that knows the shape of the images it outputs. */
+export type ImageLayer<P> = PlainLayer<P> & {
+  /** The shape of each output image; its size C·H·W is the output's rows. */
+  readonly output: ImageShape;
+};
+
+/** Options for {@linkcode conv2d}. */
+export type Conv2dLayerOptions = {
+  /** F, the number of filters (output channels), from 1 to 4096. */
+  readonly filters: number;
+  /** k, the side of each square filter. */
+  readonly kernel: number;
+  /**
+   * The step between windows.
+   *
+   * @default {1}
+   */
+  readonly stride?: number;
+  /**
+   * Zeros added around each image.
+   *
+   * @default {0}
+   */
+  readonly padding?: number;
+};
+
+function imageShape(value: unknown, fn: string): ImageShape {
+  assertRecord(
+    value,
+    fn,
+    "input",
+    "an image shape { channels, height, width }",
+  );
+  const o = readOptions(value, fn, ["channels", "height", "width"]);
+  return {
+    channels: assertInteger(o.channels, fn, "input.channels", 1, 4096),
+    height: assertInteger(o.height, fn, "input.height", 1, 65536),
+    width: assertInteger(o.width, fn, "input.width", 1, 65536),
+  };
+}
+
+/**
+ * A convolution layer (ゼロから作るDeep Learning §7.4) on the op `conv2d`:
+ * F filters of C x k x k over images of the `input` shape, with He
+ * initialization, N(0, 2/(C·k·k)), and zero biases. Images are columns of
+ * C·H·W rows; its output images are F x OH x OW, given as `layer.output`.
+ *
+ * @param input The shape of each input image.
+ * @param options `filters`, `kernel`, `stride` and `padding`.
+ * @returns The layer, with params `{ w: F x (C·k·k), b: F x 1 }`.
+ * @throws {TypeError} When a value is not a number or an option is unknown.
+ * @throws {RangeError} When a value is out of range, or the geometry does
+ * not divide (as the op `conv2d` says).
+ *
+ * @example The book's SimpleConvNet, first layers
+ * ```ts
+ * import { layers, relu, sequential, zeros } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const conv = layers.conv2d({ channels: 1, height: 28, width: 28 }, { filters: 30, kernel: 5 });
+ * assert.deepEqual(conv.output, { channels: 30, height: 24, width: 24 });
+ * const pool = layers.maxPool(conv.output, { size: 2 });
+ * const model = sequential([conv, relu, pool, layers.dense(30 * 12 * 12, 10)]);
+ * assert.deepEqual(model.apply(model.init(0), zeros(784, 3)).shape, [10, 3]);
+ * ```
+ */
+export function conv2d(
+  input: ImageShape,
+  options: Conv2dLayerOptions,
+): ImageLayer<DenseParams> {
+  const fn = "layers.conv2d(input, options)";
+  const shape = imageShape(input, fn);
+  const o = readOptions(options, fn, [
+    "filters",
+    "kernel",
+    "stride",
+    "padding",
+  ]);
+  const filters = assertInteger(o.filters, fn, "options.filters", 1, 4096);
+  const geometry = {
+    ...shape,
+    kernel: assertInteger(o.kernel, fn, "options.kernel", 1, 65536),
+    stride: assertInteger(o.stride ?? 1, fn, "options.stride", 1, 65536),
+    padding: assertInteger(o.padding ?? 0, fn, "options.padding", 0, 65536),
+  };
+  const { channels, kernel, stride, padding } = geometry;
+  const size = (side: number) => (side + 2 * padding - kernel) / stride + 1;
+  const [oh, ow] = [size(shape.height), size(shape.width)];
+  if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh < 1 || ow < 1) {
+    // The op words the geometry error; let it speak.
+    convOp(
+      {
+        w: fromData(
+          filters,
+          channels * kernel * kernel,
+          new Float64Array(filters * channels * kernel * kernel),
+        ),
+        b: fromData(filters, 1, new Float64Array(filters)),
+      },
+      fromData(
+        channels * shape.height * shape.width,
+        1,
+        new Float64Array(channels * shape.height * shape.width),
+      ),
+      geometry,
+    );
+  }
+  const fanIn = channels * kernel * kernel;
+  const name =
+    `conv2d(${channels}x${shape.height}x${shape.width}, ${filters} filters ${kernel}x${kernel})`;
+  return Object.freeze({
+    name,
+    output: Object.freeze({ channels: filters, height: oh, width: ow }),
+    init: (rng: Rng): DenseParams =>
+      Object.freeze({
+        w: initWeights(rng, filters, fanIn, "he"),
+        b: fromData(filters, 1, new Float64Array(filters)),
+      }),
+    apply: (params: DenseParams, x: Matrix): Matrix =>
+      convOp(params, x, geometry),
+  });
+}
+
+/** Options for {@linkcode maxPool}. */
+export type MaxPoolLayerOptions = {
+  /** The side of the square pooling window. */
+  readonly size: number;
+  /**
+   * The step between windows.
+   *
+   * @default {size}
+   */
+  readonly stride?: number;
+};
+
+/**
+ * A max-pooling layer (ゼロから作るDeep Learning §7.3) on the op `maxPool`:
+ * the largest value of each size x size window of each channel. It has no
+ * parameters; its output images are C x OH x OW, given as `layer.output`.
+ *
+ * @param input The shape of each input image.
+ * @param options `size` and `stride` (default `size`).
+ * @returns The layer.
+ * @throws {TypeError} When a value is not a number or an option is unknown.
+ * @throws {RangeError} When a value is out of range, or the geometry does
+ * not divide.
+ *
+ * @example 24x24 pooled by 2 is 12x12
+ * ```ts
+ * import { layers } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = layers.maxPool({ channels: 30, height: 24, width: 24 }, { size: 2 });
+ * assert.deepEqual(pool.output, { channels: 30, height: 12, width: 12 });
+ * ```
+ */
+export function maxPool(
+  input: ImageShape,
+  options: MaxPoolLayerOptions,
+): ImageLayer<Record<string, never>> {
+  const fn = "layers.maxPool(input, options)";
+  const shape = imageShape(input, fn);
+  const o = readOptions(options, fn, ["size", "stride"]);
+  const windowSize = assertInteger(o.size, fn, "options.size", 1, 65536);
+  const stride = assertInteger(
+    o.stride ?? windowSize,
+    fn,
+    "options.stride",
+    1,
+    65536,
+  );
+  const geometry = { ...shape, size: windowSize, stride };
+  const side = (n: number) => (n - windowSize) / stride + 1;
+  const [oh, ow] = [side(shape.height), side(shape.width)];
+  if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh < 1 || ow < 1) {
+    poolOp(
+      fromData(
+        shape.channels * shape.height * shape.width,
+        1,
+        new Float64Array(shape.channels * shape.height * shape.width),
+      ),
+      geometry,
+    );
+  }
+  return Object.freeze({
+    name: `maxPool(${windowSize}x${windowSize})`,
+    output: Object.freeze({ channels: shape.channels, height: oh, width: ow }),
+    init: () => ({}),
+    apply: (_params: Record<string, never>, x: Matrix): Matrix =>
+      poolOp(x, geometry),
   });
 }
