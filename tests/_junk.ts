@@ -274,6 +274,21 @@ const d4 = matrix([[0, 1, 1, 0], [1, 0, 0, 1]]);
 const xorX = matrix([[0, 0, 1, 1], [0, 1, 0, 1]]);
 const xorOneHot = { x: xorX, d: d4 };
 const xor01 = { x: xorX, d: matrix([[0, 1, 1, 0]]) };
+const image = matrix([[1], [2], [3], [4], [5], [6], [7], [8], [9]]);
+const imageShape = { channels: 1, height: 3, width: 3 };
+/** An IDX file (the MNIST format) of `dims`, bytes 0, 1, 2, … cycled. */
+function idx(dims: number[]): Uint8Array {
+  const size = dims.reduce((p, n) => p * n, 1);
+  const header = [0, 0, 8, dims.length];
+  for (const n of dims) {
+    header.push(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+  }
+  return Uint8Array.from([
+    ...header,
+    ...Array.from({ length: size }, (_, i) => i % 10),
+  ]);
+}
+const mnistFiles = { images: idx([2, 28, 28]), labels: idx([2]) };
 
 /** The matrices of a parameter tree (a Matrix, or records and arrays of them). */
 function leaves(tree: unknown, out: Matrix[] = []): Matrix[] {
@@ -402,6 +417,16 @@ const model4 = mod.sequential([
   mod.softplus,
 ]);
 const params4 = model4.init(4);
+// With the layers that keep state or draw randomness in training.
+const model5 = mod.sequential([
+  mod.layers.dense(2, 4),
+  mod.layers.batchNorm(4),
+  mod.relu,
+  mod.layers.dropout(0.25),
+  mod.layers.dense(4, 2),
+]);
+const params5 = model5.init(5);
+const bn2 = mod.layers.batchNorm(2);
 
 const classifiers: unknown[] = [
   classifier((points) => points),
@@ -425,14 +450,22 @@ export const plausible: Record<string, unknown[]> = {
     matrix([[1, -2, 3]]),
     matrix([[0.5, -1.5, 2]]),
     mod.identity(3),
+    // One 3x3 image, pixels 1 … 9, as a column.
+    image,
   ],
   // The article's perceptron parameters.
   params: [
     { w, b },
     { w: matrix([[0.5, -0.5, 0.25]]), b: matrix([[0.1]]) },
+    // The first layer of net1, dense(2, 3): w is 3x2, b 3x1.
+    net1.params[0],
+    // A 2x2 filter for conv2d of 3x3 images, and batchNorm's γ and β for
+    // two features.
+    { w: matrix([[1, 0, 0, -1]]), b: matrix([[0.5]]) },
+    { gamma: matrix([[1], [2]]), beta: matrix([[0], [-1]]) },
   ],
   // Parameters of the networks below, one entry per layer.
-  netParams: [net1.params, net2.params, params3, params4],
+  netParams: [net1.params, net2.params, params3, params4, params5],
   samples: [
     { x, d },
     { x: x4, d: d4 },
@@ -440,23 +473,27 @@ export const plausible: Record<string, unknown[]> = {
     xorOneHot,
     xor01,
   ],
-  model: [net1.model, net2.model, model3, model4],
+  model: [net1.model, net2.model, model3, model4, model5],
   // Layer lists for sequential.
   layerList: [
     [mod.layers.dense(2, 3), mod.relu, mod.layers.dense(3, 2)],
     [mod.layers.dense(3, 2)],
     [mod.tanh],
     [mod.layers.dense(2, 4, { init: "xavier" }), mod.sigmoid, mod.logSoftmax],
+    [mod.layers.batchNorm(2), mod.layers.dropout(0.5), mod.layers.dense(2, 1)],
   ],
   spec: [cubeSpec, scaledSpec, maskSpec, passSpec],
   rng: [mod.createRng(1), mod.createRng(2)],
+  // IDX files, and MNIST's pair of them.
+  bytes: [mnistFiles.labels, idx([2, 3])],
+  files: [mnistFiles],
   // Labelled data sets { x, labels, oneHot, classes }, kept small.
   dataset: [
     mod.xor(),
     mod.spiral(1, { pointsPerClass: 3 }),
     mod.moons(1, { samples: 6 }),
   ],
-  labels: [[0, 1], [1, 0, 1], [0, 1, 1, 0], [2, 0, 1]],
+  labels: [[0, 1], [1, 0, 1], [0, 1, 1, 0], [2, 0, 1], ["cat", "dog"]],
   // Gradients and optimizer states shaped like the first params above, as
   // an optimizer's update takes them.
   grads: [{ w: mod.scale(w, 0.5), b: mod.scale(b, -0.1) }],
@@ -486,7 +523,21 @@ export const plausible: Record<string, unknown[]> = {
     { epochs: 1, optimizer: mod.momentum(0.1), validation: xorOneHot },
     { epochs: 2, seed: 3, onEpoch: userFn(() => undefined) },
     { training: true, rng: mod.createRng(5) },
+    { loss: "mse" },
+    { loss: "squaredError", state: undefined },
+    { rate: 0.5, rng: mod.createRng(6) },
+    { ...imageShape, kernel: 2 },
+    { ...imageShape, kernel: 3, stride: 1, padding: 1 },
+    { ...imageShape, size: 3 },
+    { ...imageShape, size: 1, stride: 1 },
+    { maxEntries: 4 },
+    { filters: 2, kernel: 2 },
+    { every: 2 },
+    { every: 3, gamma: 0.5 },
+    { steps: 10 },
+    { steps: 4, minimum: 0.01 },
   ],
+  optimizer: [mod.sgd(0.1), mod.momentum(0.1), mod.adam(0.01)],
   number: [0, 1, 2, 3, 4, 0.5, 0.1, -1, 42],
   function: callbacks,
   string: [
@@ -539,14 +590,31 @@ export const recipes: Record<string, unknown[][]> = {
       loss: callbacks[callbacks.length - 1],
     }],
     [model4, params4, xorOneHot, { epochs: 1, loss: "squaredError" }],
+    [model5, params5, xorOneHot, { epochs: 2, batchSize: 2, seed: 1 }],
     [net1.model, net1.params, xorOneHot],
   ],
   evaluate: [
     [net1.model, net1.params, xorOneHot],
     [net2.model, net2.params, xor01, "mse"],
     [model3, params3, { x, d }, "squaredError"],
-    [model4, params4, xorOneHot, callbacks[callbacks.length - 1]],
+    [model4, params4, xorOneHot, { loss: callbacks[callbacks.length - 1] }],
+    [net1.model, net1.params, xorOneHot, { loss: "softmaxCrossEntropy" }],
   ],
+  conv2d: [
+    [{ w: matrix([[1, 0, 0, -1]]), b: matrix([[0.5]]) }, image, {
+      ...imageShape,
+      kernel: 2,
+    }],
+  ],
+  maxPool: [[image, { ...imageShape, size: 3 }], [image, {
+    ...imageShape,
+    size: 1,
+  }]],
+  batchNorm: [[{ gamma: matrix([[1], [2]]), beta: matrix([[0], [-1]]) }, xorX]],
+  dropout: [[xorX, { rate: 0.5, rng: mod.createRng(6) }], [x4, {
+    rate: 0,
+    rng: mod.createRng(7),
+  }]],
   checkGrads: [
     [treeLoss, { w, b }],
     [treeLoss, net1.params, { directions: 2, seed: 1 }],
@@ -564,6 +632,41 @@ export const recipes: Record<string, unknown[][]> = {
     [[2, 2, 1], 2, { activation: "tanh", output: "sigmoid", init: "he" }],
   ],
   valueAndGrad: [[treeLoss]],
+  mnist: [[mnistFiles], [mnistFiles, { limit: 1 }]],
+  fromSamples: [[[[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]], [
+    [[0.5], [-1], [2]],
+    [2, 0, 1],
+  ]],
+  "layers.conv2d": [[imageShape, { filters: 2, kernel: 2 }], [imageShape, {
+    filters: 1,
+    kernel: 3,
+    padding: 1,
+  }]],
+  "layers.maxPool": [[imageShape, { size: 3 }], [imageShape, { size: 1 }]],
+  "layers.conv2d(…).apply": [[
+    { w: matrix([[1, 0, 0, -1], [0, 1, 1, 0]]), b: matrix([[0], [1]]) },
+    image,
+    {},
+  ]],
+  "layers.maxPool(…).apply": [[{}, image, {}]],
+  "createRng(…).uniform": [[], [-2, 3]],
+  "createRng(…).normal": [[], [1, 2]],
+  parseIdx: [[mnistFiles.labels], [idx([2, 3]), "weights"]],
+  "layers.batchNorm": [[2], [3, { momentum: 0.5 }]],
+  // The methods of the first result of an export: sequential's first recipe
+  // and mlp's have the layers of net1, layers.dense's has net1's first.
+  "sequential(…).apply": [[net1.params, xorX], [net1.params, xorX, {}]],
+  "sequential(…).applyWithState": [[net1.params, xorX]],
+  "mlp(…).model.apply": [[net1.params, xorX], [net1.params, xorX, {
+    training: true,
+    rng: mod.createRng(3),
+  }]],
+  "mlp(…).model.applyWithState": [[net1.params, xorX]],
+  "layers.dense(…).apply": [[net1.params[0], xorX], [net1.params[0], xorX, {}]],
+  "layers.batchNorm(…).apply": [[bn2.init(mod.createRng(0)), xorX, {
+    training: true,
+    state: bn2.initState!(),
+  }]],
   grad: [[treeLoss], [callbacks[3]]],
 };
 
@@ -572,13 +675,17 @@ export const recipes: Record<string, unknown[][]> = {
 // succeeding call.
 const NAME_KINDS: [RegExp, string[]][] = [
   [
-    /^(params|parameters|weights|net|network|perceptron|optimizer|tape|graph|variables?|node|tensor)$/,
+    /^(params|parameters|weights|net|network|perceptron|tape|variables?|node|tensor|tree)$/,
     ["params", "netParams"],
   ],
+  [/^tree$/, ["matrix"]],
+  [/^optimizer$/, ["optimizer"]],
   [/^(model|net|network)$/, ["model"]],
   [/^layers$/, ["layerList"]],
   [/^(spec|opspec|definition)$/, ["spec"]],
   [/^(rng|random|generator)$/, ["rng"]],
+  [/^bytes$/, ["bytes"]],
+  [/^files$/, ["files"]],
   [/^(data|samples|batch|dataset|train|test|validation)$/, ["samples"]],
   [/^(data|dataset|train|test)$/, ["dataset"]],
   // Rows of features, one per sample, as fromSamples takes them.
@@ -586,14 +693,16 @@ const NAME_KINDS: [RegExp, string[]][] = [
   [/^labels?$/, ["labels"]],
   [/^state$/, ["state"]],
   [/^(grads|gradients)$/, ["grads"]],
+  [/^confusion$/, ["confusion"]],
+  [/^graph$/, ["graph"]],
   [/^(predict|classifier|classify)$/, ["classifier"]],
-  [/^(options|opts|config|settings)$/, ["options"]],
-  [/^(f|fn|func|callback|activation|loss|g|onepoch)$/, ["function", "string"]],
+  [/^(options|opts|config|settings|context)$/, ["options"]],
+  [/^(f|fn|func|callback|activation|loss|g)$/, ["function", "string"]],
   [/^(init|initializer)$/, ["string"]],
   [/^rows$/, ["array", "number"]],
   [/^(sizes|shape|values|entries|arrays?)$/, ["array"]],
   [
-    /^(n|cols|size|count|seed|axis|k|classes|steps|epochs|i|j|row|col|index|dim|units|inputs|outputs|width|height|batchsize|rate|lr|learningrate|alpha|beta|momentum|epsilon|p|q|digits|precision)$/,
+    /^(n|cols|size|count|seed|axis|k|classes|steps?|epochs|i|j|row|col|index|dim|units|inputs|outputs|features|width|height|batchsize|rate|lr|learningrate|initial|maxnorm|lambda|alpha|beta|momentum|epsilon|p|q|digits|precision)$/,
     ["number"],
   ],
   [/^(name|kind|type)$/, ["string"]],
@@ -631,7 +740,11 @@ export function parameterNames(f: unknown): string[] {
  */
 export function candidatesOf(result: unknown): [string, unknown][] {
   if (result instanceof Matrix) return [["matrix", result]];
-  if (typeof result === "function") return [["function", userFn(result as (...a: unknown[]) => unknown)]];
+  // The bytes of a file, such as toSafetensors makes.
+  if (result instanceof Uint8Array) return [["bytes", result]];
+  if (typeof result === "function") {
+    return [["function", userFn(result as (...a: unknown[]) => unknown)]];
+  }
   if (typeof result !== "object" || result === null) return [];
   const r = result as Record<string, unknown>;
   if (Array.isArray(result)) {
@@ -641,9 +754,20 @@ export function candidatesOf(result: unknown): [string, unknown][] {
     }
     return [];
   }
+  if (typeof r.init === "function" && typeof r.update === "function") {
+    // An optimizer, and its state for the article's { w, b }.
+    try {
+      const state = (r.init as (p: object) => unknown)({ w, b });
+      return [["optimizer", result], ["state", state]];
+    } catch {
+      return [["optimizer", result]];
+    }
+  }
   if (typeof r.init === "function" && typeof r.apply === "function") {
     // A model has its layers; a layer is one.
-    return Array.isArray(r.layers) ? [["model", result]] : [["layerList", [result]]];
+    return Array.isArray(r.layers)
+      ? [["model", result]]
+      : [["layerList", [result]]];
   }
   if ("model" in r && "params" in r) {
     return [["model", r.model], ["netParams", r.params]];
@@ -656,5 +780,7 @@ export function candidatesOf(result: unknown): [string, unknown][] {
     return [["dataset", result], ["samples", { x: r.x, d: r.oneHot }]];
   }
   if ("step" in r && "slots" in r) return [["state", result]];
+  if ("counts" in r && "classes" in r) return [["confusion", result]];
+  if ("nodes" in r && "edges" in r) return [["graph", result]];
   return [["params", result]];
 }
