@@ -264,6 +264,11 @@ export {
   type LineSeries,
 } from "./lib/viz/line_chart.ts";
 export {
+  imageGrid,
+  type ImageGridOptions,
+  type ImagePanel,
+} from "./lib/viz/images.ts";
+export {
   asciiChart,
   type AsciiChartOptions,
   sparkline,

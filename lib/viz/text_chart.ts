@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { assertInteger, describe, readOptions } from "../core/_checks.ts";
+import {
+  assertInteger,
+  assertNumber,
+  describe,
+  readOptions,
+} from "../core/_checks.ts";
 
 const BARS = "▁▂▃▄▅▆▇█";
 
@@ -43,12 +48,8 @@ export interface AsciiChartOptions {
   digits?: number;
 }
 
-/**
- * Copies `values` into a fresh array, reading each entry once. A hole of a
- * sparse array is refused like any other non-number, by index, so a long
- * hollow array is refused at its first entry.
- */
-function checkValues(values: unknown, fn: string): number[] {
+/** Checks that `values` is a non-empty array of finite numbers. */
+function checkValues(values: unknown, fn: string): readonly number[] {
   if (!Array.isArray(values) || values.length === 0) {
     throw new TypeError(
       `Expected values of ${fn} to be a non-empty array of numbers, got ${
@@ -56,25 +57,10 @@ function checkValues(values: unknown, fn: string): number[] {
       }`,
     );
   }
-  const n = values.length;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v: unknown = values[i];
-    if (typeof v !== "number") {
-      throw new TypeError(
-        `Expected values of ${fn} to hold numbers, got ${
-          i in values ? describe(v) : "an empty slot"
-        } at ${i}`,
-      );
-    }
-    if (!Number.isFinite(v)) {
-      throw new RangeError(
-        `Expected values of ${fn} to hold finite numbers, got ${v} at ${i}`,
-      );
-    }
-    out.push(v);
+  for (let i = 0; i < values.length; i++) {
+    assertNumber(values[i], fn, `values[${i}]`);
   }
-  return out;
+  return values;
 }
 
 /**
@@ -120,9 +106,8 @@ function resample(values: readonly number[], width: number): number[] {
  * @param options The most characters to use.
  * @returns A string of at most `options.width` block characters; a constant
  * series is drawn as a flat line of `▁`.
- * @throws {TypeError} When `values` is not a non-empty array of numbers
- * (a sparse array's holes included), or `options` is not an object of known
- * options.
+ * @throws {TypeError} When `values` is not a non-empty array of numbers,
+ * or `options` is not an object of known options.
  * @throws {RangeError} When a value is not finite, or `width` is not an
  * integer from 1 to 1000.
  *
@@ -165,9 +150,8 @@ function label(v: number, digits: number): string {
  * @param options Width, height and label digits.
  * @returns The chart: `height + 2` lines joined by "\n", with no trailing
  * newline.
- * @throws {TypeError} When `values` is not a non-empty array of numbers
- * (a sparse array's holes included), or `options` is not an object of known
- * options.
+ * @throws {TypeError} When `values` is not a non-empty array of numbers,
+ * or `options` is not an object of known options.
  * @throws {RangeError} When a value is not finite, or an option is out of
  * range.
  *
