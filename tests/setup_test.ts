@@ -1,6 +1,8 @@
-// Scripts that load npm data packages print no npm "Download" lines once
-// `deno task cache` has run (deno task test runs it first), and they work
-// with the network gone. See scripts/_cache_npm.ts for why Deno printed them.
+// A clone as a learner uses it: scripts that load npm data packages print no
+// npm "Download" lines once `deno task cache` has run (deno task test runs it
+// first; scripts/_cache_npm.ts says why Deno printed them), they work with
+// the network gone, and a picture written into the working tree does not
+// make `deno task check` fail.
 import assert from "node:assert/strict";
 
 const canRun = (await Deno.permissions.query({ name: "run" })).state ===
@@ -59,3 +61,22 @@ for (const [script, ...flags] of SCRIPTS) {
     },
   });
 }
+
+Deno.test({
+  name: "an SVG written into the working tree is not checked by deno fmt",
+  ignore: !canRun,
+  async fn() {
+    const path = "setup_test_picture.svg";
+    await Deno.writeTextFile(
+      path,
+      '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="480" viewBox="0 0 480 480" font-family="Helvetica, Arial, sans-serif" fill="#333"><rect/></svg>\n',
+    );
+    try {
+      // mod.ts is formatted, so only the picture could make this fail.
+      const { code, stderr } = await run(["fmt", "--check", path, "mod.ts"]);
+      assert.equal(code, 0, stderr);
+    } finally {
+      await Deno.remove(path);
+    }
+  },
+});
