@@ -2,13 +2,23 @@
  * Small helpers shared by the command-line scripts in `scripts/`: flag
  * parsing on `node:util` `parseArgs`, strict number parsing, reading a JSON
  * file and writing a file atomically, each with a plain error message that
- * names the flag to add when a permission is missing.
+ * names the flag to add when a permission is missing; the scripts' messages
+ * in English or in the article's Japanese; and numbers formatted for
+ * reading.
  *
  * The rule every script follows: bad input ends the program with a non-zero
  * exit code and one or two plain lines on stderr, never a stack trace. Inside
  * a script, throw a {@linkcode CliError} (or call {@linkcode fail}) and run the
  * script's body through {@linkcode runMain}, which turns any error into such
  * lines.
+ *
+ * Every script that parses its flags with {@linkcode parseFlags} gets `-h`
+ * for `--help`, and a misspelt flag is answered with the nearest known one
+ * ("did you mean --steps?"). A script with a `lang` flag speaks Japanese
+ * with `--lang ja`, from the first message on: {@linkcode parseFlags} looks
+ * for `--lang` before it parses anything else, so that even a mistake in the
+ * flags is reported in the language asked for. The messages shared by all
+ * scripts are in one table, {@linkcode MESSAGES}.
  *
  * These helpers never ask for a permission interactively: they query it
  * first, and when it is missing they fail with the exact `--allow-…` flag to
@@ -33,6 +43,228 @@
  * @module
  */
 import { parseArgs } from "node:util";
+
+// ---------------------------------------------------------------------------
+// Languages and the message table
+
+/** The language of a script's words: English, or the article's Japanese. */
+export type Lang = "en" | "ja";
+
+let currentLang: Lang = "en";
+
+/**
+ * Sets the language of every message from now on. {@linkcode parseFlags}
+ * and {@linkcode parseLang} call it; a script rarely needs to.
+ *
+ * @param lang `"en"` or `"ja"`.
+ */
+export function setLang(lang: Lang): void {
+  currentLang = lang;
+}
+
+/**
+ * The language messages are written in now.
+ *
+ * @returns `"en"` (the default) or `"ja"`.
+ */
+export function getLang(): Lang {
+  return currentLang;
+}
+
+/**
+ * Picks the words for the language in use: for the messages of one script
+ * that are not in the shared {@linkcode MESSAGES} table.
+ *
+ * @param en The English text.
+ * @param ja The Japanese text.
+ * @returns `ja` when the language is Japanese, `en` otherwise.
+ */
+export function tr(en: string, ja: string): string {
+  return currentLang === "ja" ? ja : en;
+}
+
+/**
+ * The messages every script shares, in English and in Japanese. The
+ * Japanese uses the article's words where it has them (学習率 for the
+ * learning rate).
+ */
+export const MESSAGES = {
+  error: { en: () => "error", ja: () => "エラー" },
+  warning: { en: () => "warning", ja: () => "警告" },
+  unexpectedError: {
+    en: (text: string) => `Unexpected error: ${text}`,
+    ja: (text: string) => `予期しないエラー: ${text}`,
+  },
+  seeHelp: {
+    en: () => "Run with --help to see the flags.",
+    ja: () => "--help を付けて実行するとフラグの一覧が出ます。",
+  },
+  unknownFlag: {
+    en: (name: string) => `Unknown flag ${name}.`,
+    ja: (name: string) => `${name} というフラグはありません。`,
+  },
+  unknownFlagNear: {
+    en: (name: string, near: string) =>
+      `Unknown flag ${name}: did you mean ${near}?`,
+    ja: (name: string, near: string) =>
+      `${name} というフラグはありません。${near} のことですか?`,
+  },
+  unexpectedArgument: {
+    en: (text: string) =>
+      `Unexpected argument ${JSON.stringify(text)}: every input is a flag.`,
+    ja: (text: string) =>
+      `余分な引数 ${
+        JSON.stringify(text)
+      } があります。入力はすべてフラグで渡します。`,
+  },
+  takesNoValue: {
+    en: (name: string) => `The flag ${name} takes no value.`,
+    ja: (name: string) => `フラグ ${name} は値を取りません。`,
+  },
+  looksLikeFlag: {
+    en: (name: string, next: string) =>
+      `The flag ${name} is followed by ${
+        JSON.stringify(next)
+      }, which looks like a flag, not a value.`,
+    ja: (name: string, next: string) =>
+      `フラグ ${name} の後の ${
+        JSON.stringify(next)
+      } はフラグに見えるので、値として読めません。`,
+  },
+  looksLikeFlagHint: {
+    en: (name: string, next: string) =>
+      `If you meant the value, write ${name}=${next}.`,
+    ja: (name: string, next: string) =>
+      `値のつもりなら ${name}=${next} と書いてください。`,
+  },
+  needsValue: {
+    en: (name: string) => `The flag ${name} needs a value.`,
+    ja: (name: string) => `フラグ ${name} には値が要ります。`,
+  },
+  needsValueHint: {
+    en: (name: string) =>
+      `Write it as ${name} VALUE, or ${name}=VALUE for a value starting with "-".`,
+    ja: (name: string) =>
+      `${name} VALUE と書いてください("-" で始まる値なら ${name}=VALUE)。`,
+  },
+  notANumber: {
+    en: (flag: string, text: string) =>
+      `${flag} must be a number, got ${JSON.stringify(text)}.`,
+    ja: (flag: string, text: string) =>
+      `${flag} には数を指定してください(指定された値: ${
+        JSON.stringify(text)
+      })。`,
+  },
+  notPositive: {
+    en: (flag: string, text: string) =>
+      `${flag} must be greater than 0, got ${text}.`,
+    ja: (flag: string, text: string) =>
+      `${flag} は 0 より大きい数にしてください(指定された値: ${text})。`,
+  },
+  notACount: {
+    en: (flag: string, text: string) =>
+      `${flag} must be a whole number of at least 1, got ${
+        JSON.stringify(text)
+      }.`,
+    ja: (flag: string, text: string) =>
+      `${flag} は 1 以上の整数にしてください(指定された値: ${
+        JSON.stringify(text)
+      })。`,
+  },
+  badLang: {
+    en: (text: string) =>
+      `--lang must be en or ja, got ${JSON.stringify(text)}.`,
+    ja: (text: string) =>
+      `--lang は en か ja にしてください(指定された値: ${
+        JSON.stringify(text)
+      })。`,
+  },
+  learningRateTwice: {
+    en: () =>
+      "Give the learning rate once: --learning-rate and --lr are the same flag.",
+    ja: () =>
+      "学習率は1回だけ指定してください: --learning-rate と --lr は同じフラグです。",
+  },
+  needsFileName: {
+    en: (flag: string) => `${flag} needs a file name.`,
+    ja: (flag: string) => `${flag} にはファイル名が要ります。`,
+  },
+  noReadPermission: {
+    en: (path: string, flag: string) =>
+      `No permission to read ${path} (given to ${flag}).`,
+    ja: (path: string, flag: string) =>
+      `${path}(${flag} で指定)を読む許可がありません。`,
+  },
+  readHint: {
+    en: (path: string) =>
+      `Run again with --allow-read=${path} so the script may read it.`,
+    ja: (path: string) =>
+      `読めるように --allow-read=${path} を付けて実行し直してください。`,
+  },
+  cannotRead: {
+    en: (path: string, flag: string, why: string) =>
+      `Cannot read ${path} (given to ${flag}): ${why}`,
+    ja: (path: string, flag: string, why: string) =>
+      `${path}(${flag} で指定)を読めません: ${why}`,
+  },
+  noSuchFile: {
+    en: () => "no such file.",
+    ja: () => "そのファイルはありません。",
+  },
+  isADirectory: {
+    en: () => "it is a directory.",
+    ja: () => "ディレクトリです。",
+  },
+  notJson: {
+    en: (path: string, why: string) => `${path} is not valid JSON: ${why}`,
+    ja: (path: string, why: string) =>
+      `${path} は正しい JSON ではありません: ${why}`,
+  },
+  outputFile: { en: () => "the output file", ja: () => "出力ファイル" },
+  noWritePermission: {
+    en: (path: string, flag: string) =>
+      `No permission to write ${path} (given to ${flag}).`,
+    ja: (path: string, flag: string) =>
+      `${path}(${flag} で指定)に書き込む許可がありません。`,
+  },
+  writeHint: {
+    en: (path: string) =>
+      `Run again with --allow-write=${path} so the script may write it.`,
+    ja: (path: string) =>
+      `書き込めるように --allow-write=${path} を付けて実行し直してください。`,
+  },
+  cannotWrite: {
+    en: (path: string, flag: string, why: string) =>
+      `Cannot write ${path} (given to ${flag}): ${why}`,
+    ja: (path: string, flag: string, why: string) =>
+      `${path}(${flag} で指定)に書き込めません: ${why}`,
+  },
+  noSuchDirectory: {
+    en: (dir: string) => `the directory ${dir} does not exist.`,
+    ja: (dir: string) => `ディレクトリ ${dir} がありません。`,
+  },
+} as const;
+
+/** The name of one message in {@linkcode MESSAGES}. */
+export type MessageKey = keyof typeof MESSAGES;
+
+/**
+ * One message of the {@linkcode MESSAGES} table, in the language in use.
+ *
+ * @param key Which message.
+ * @param args What the message names (a flag, a path, the text given).
+ * @returns The message.
+ */
+export function msg<K extends MessageKey>(
+  key: K,
+  ...args: Parameters<(typeof MESSAGES)[K]["en"]>
+): string {
+  const words = MESSAGES[key][currentLang] as (...a: string[]) => string;
+  return words(...(args as string[]));
+}
+
+// ---------------------------------------------------------------------------
+// Errors
 
 /**
  * An error meant for the person at the terminal: {@linkcode runMain} prints
@@ -79,7 +311,7 @@ function oneLine(text: string): string {
  * Prints an error as at most two plain lines on stderr and exits with a
  * non-zero code. Library errors (TypeError, RangeError) are printed by their
  * message; anything else is printed as an unexpected error, still without a
- * stack trace.
+ * stack trace. The first line starts with "error:" ("エラー:" in Japanese).
  *
  * @param error What was thrown.
  * @returns Never: the process exits.
@@ -95,14 +327,27 @@ export function exitWithError(error: unknown): never {
   } else if (error instanceof TypeError || error instanceof RangeError) {
     message = error.message;
   } else if (error instanceof Error) {
-    message = `Unexpected error: ${error.message}`;
+    message = msg("unexpectedError", error.message);
   } else {
-    message = `Unexpected error: ${String(error)}`;
+    message = msg("unexpectedError", String(error));
   }
-  const lines = [oneLine(`error: ${message}`)];
+  const lines = [oneLine(`${msg("error")}: ${message}`)];
   if (hint) lines.push(oneLine(hint));
   console.error(lines.join("\n"));
   Deno.exit(code);
+}
+
+/**
+ * Prints a warning as at most two plain lines on stderr ("warning: …", or
+ * "警告: …" in Japanese); the program goes on.
+ *
+ * @param message One line saying what looks wrong.
+ * @param hint One line saying what to do about it.
+ */
+export function warn(message: string, hint?: string): void {
+  const lines = [oneLine(`${msg("warning")}: ${message}`)];
+  if (hint) lines.push(oneLine(hint));
+  console.error(lines.join("\n"));
 }
 
 /**
@@ -121,10 +366,18 @@ export async function runMain(main: () => void | Promise<void>): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Flags
+
 /** One flag for {@linkcode parseFlags}: a string value or a boolean switch. */
 export interface FlagSpec {
   /** `"string"` takes a value (`--steps 5` or `--steps=5`); `"boolean"` takes none. */
   type: "string" | "boolean";
+  /**
+   * A one-letter alias used with one dash, such as `h` for `-h`. A boolean
+   * `help` flag gets `-h` without asking, unless another flag has it.
+   */
+  short?: string;
 }
 
 /** The flags as parsed: string flags hold their text, boolean flags `true`. */
@@ -133,9 +386,93 @@ export type ParsedFlags<T extends Record<string, FlagSpec>> = {
 };
 
 /**
+ * The Levenshtein distance between two strings: the fewest single-character
+ * insertions, deletions and substitutions that turn one into the other.
+ *
+ * @param a One string.
+ * @param b The other.
+ * @returns The distance, from 0 (equal) to the longer length.
+ */
+export function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j] + 1,
+        row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The known flag nearest to a misspelt one, if any is within Levenshtein
+ * distance 2 (and has something in common with it: `--x` is not near
+ * `--lr`). Ties go to the flag listed first.
+ *
+ * @param given The flag as typed, with its dashes, e.g. `--stpes`.
+ * @param known The long names of the flags, without dashes.
+ * @returns The nearest flag with its dashes, e.g. `--steps`, or undefined.
+ */
+export function nearestFlag(
+  given: string,
+  known: readonly string[],
+): string | undefined {
+  if (!given.startsWith("--")) return undefined;
+  const name = given.slice(2).split("=")[0];
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = Math.min(
+      levenshtein(name, candidate),
+      levenshtein(name.toLowerCase(), candidate),
+    );
+    if (distance < bestDistance && distance < name.length) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined ? undefined : `--${best}`;
+}
+
+/**
+ * The language `args` ask for with `--lang ja` or `--lang=ja` (the last one
+ * wins, as in parsing), or English when they ask for none or for something
+ * that is not a language.
+ */
+function langOf(args: readonly string[]): Lang {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") break;
+    if (arg === "--lang") found = args[i + 1];
+    else if (arg.startsWith("--lang=")) found = arg.slice("--lang=".length);
+  }
+  return found === "ja" ? "ja" : "en";
+}
+
+/** The spec with `-h` for a boolean `help` flag, when `h` is free. */
+function withShortHelp<T extends Record<string, FlagSpec>>(spec: T): T {
+  const help = spec.help;
+  const taken = Object.values(spec).some((flag) => flag.short === "h");
+  if (help?.type !== "boolean" || help.short !== undefined || taken) {
+    return spec;
+  }
+  return { ...spec, help: { ...help, short: "h" } };
+}
+
+/**
  * Parses command-line flags strictly with `node:util` `parseArgs`: unknown
  * flags, missing values and positional arguments are refused with a plain
- * message that suggests `--help`.
+ * message that suggests `--help`, and a misspelt flag with the nearest known
+ * one ("did you mean --steps?"). A boolean `help` flag also answers to `-h`.
+ * When the spec has a `lang` flag, `--lang ja` anywhere in `args` switches
+ * the messages to Japanese before anything is parsed (see
+ * {@linkcode setLang}); otherwise they are English.
  *
  * @param args The arguments, usually `Deno.args`.
  * @param spec The flags the script accepts, by long name without dashes.
@@ -147,10 +484,11 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
   args: string[],
   spec: T,
 ): ParsedFlags<T> {
+  if (Object.hasOwn(spec, "lang")) setLang(langOf(args));
   try {
     const { values } = parseArgs({
       args,
-      options: spec,
+      options: withShortHelp(spec),
       strict: true,
       allowPositionals: false,
     });
@@ -158,38 +496,39 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
   } catch (error) {
     const code = (error as { code?: string }).code;
     const text = error instanceof Error ? error.message : String(error);
-    const hint = "Run with --help to see the flags.";
+    const hint = msg("seeHelp");
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
       const name = /'([^']*)'/.exec(text)?.[1] ?? text;
-      throw new CliError(`Unknown flag ${name}.`, hint, 2);
-    }
-    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-      const name = /'([^']*)'/.exec(text)?.[1] ?? text;
+      const near = nearestFlag(name, Object.keys(spec));
       throw new CliError(
-        `Unexpected argument ${JSON.stringify(name)}: every input is a flag.`,
+        near === undefined
+          ? msg("unknownFlag", name)
+          : msg("unknownFlagNear", name, near),
         hint,
         2,
       );
     }
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      const name = /'([^']*)'/.exec(text)?.[1] ?? text;
+      throw new CliError(msg("unexpectedArgument", name), hint, 2);
+    }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const name = /'(--?[\w-]+)/.exec(text)?.[1] ?? "a flag";
       if (/does not take an argument/.test(text)) {
-        throw new CliError(`The flag ${name} takes no value.`, hint, 2);
+        throw new CliError(msg("takesNoValue", name), hint, 2);
       }
       if (/ambiguous/.test(text)) {
         // parseArgs refuses `--steps -3`: "-3" might be a flag of its own.
         const next = args[args.indexOf(name) + 1] ?? "";
         throw new CliError(
-          `The flag ${name} is followed by ${
-            JSON.stringify(next)
-          }, which looks like a flag, not a value.`,
-          `If you meant the value, write ${name}=${next}.`,
+          msg("looksLikeFlag", name, next),
+          msg("looksLikeFlagHint", name, next),
           2,
         );
       }
       throw new CliError(
-        `The flag ${name} needs a value.`,
-        `Write it as ${name} VALUE, or ${name}=VALUE for a value starting with "-".`,
+        msg("needsValue", name),
+        msg("needsValueHint", name),
         2,
       );
     }
@@ -198,9 +537,9 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
 }
 
 /**
- * For the scripts that take no flags but `--help`: prints `help` and returns
- * true for `--help`, returns false for no arguments, and refuses anything
- * else like {@linkcode parseFlags} does.
+ * For the scripts that take no flags but `--help` (or `-h`): prints `help`
+ * and returns true for `--help`, returns false for no arguments, and refuses
+ * anything else like {@linkcode parseFlags} does.
  *
  * @param args The arguments, usually `Deno.args`.
  * @param help The text `--help` prints.
@@ -212,6 +551,27 @@ export function helpOnly(args: string[], help: string): boolean {
   if (flags.help) console.log(help);
   return flags.help === true;
 }
+
+/**
+ * Checks the value of `--lang` and makes it the language of every message
+ * from now on.
+ *
+ * @param text The flag's value, or undefined when it was not given.
+ * @returns `"en"` (also for no flag) or `"ja"`.
+ * @throws {CliError} When the value is neither `en` nor `ja`.
+ */
+export function parseLang(text: string | undefined): Lang {
+  const lang = text ?? "en";
+  if (lang !== "en" && lang !== "ja") {
+    setLang("en");
+    throw new CliError(msg("badLang", lang), undefined, 2);
+  }
+  setLang(lang);
+  return lang;
+}
+
+// ---------------------------------------------------------------------------
+// Numbers on the command line
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -245,18 +605,10 @@ export function parseNumber(
   const trimmed = text.trim();
   const value = DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
   if (!Number.isFinite(value)) {
-    throw new CliError(
-      `${flag} must be a number, got ${JSON.stringify(text)}.`,
-      undefined,
-      2,
-    );
+    throw new CliError(msg("notANumber", flag, text), undefined, 2);
   }
   if (options.positive && !(value > 0)) {
-    throw new CliError(
-      `${flag} must be greater than 0, got ${text.trim()}.`,
-      undefined,
-      2,
-    );
+    throw new CliError(msg("notPositive", flag, text.trim()), undefined, 2);
   }
   return value;
 }
@@ -275,16 +627,13 @@ export function parseCount(text: string, flag: string): number {
   const trimmed = text.trim();
   const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new CliError(
-      `${flag} must be a whole number of at least 1, got ${
-        JSON.stringify(text)
-      }.`,
-      undefined,
-      2,
-    );
+    throw new CliError(msg("notACount", flag, text), undefined, 2);
   }
   return value;
 }
+
+// ---------------------------------------------------------------------------
+// Files
 
 /** Whether a permission is granted, without ever prompting for it. */
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
@@ -318,45 +667,33 @@ function flagPath(path: string): string {
  */
 export function readJsonFile(path: string, flag: string): unknown {
   if (path === "") {
-    throw new CliError(`${flag} needs a file name.`, undefined, 2);
+    throw new CliError(msg("needsFileName", flag), undefined, 2);
   }
-  const hint = `Run again with --allow-read=${
-    flagPath(path)
-  } so the script may read it.`;
-  if (!granted({ name: "read", path })) {
-    throw new CliError(
-      `No permission to read ${path} (given to ${flag}).`,
-      hint,
+  const noPermission = () =>
+    new CliError(
+      msg("noReadPermission", path, flag),
+      msg("readHint", flagPath(path)),
     );
-  }
+  if (!granted({ name: "read", path })) throw noPermission();
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
   } catch (error) {
-    if (isPermissionError(error)) {
-      throw new CliError(
-        `No permission to read ${path} (given to ${flag}).`,
-        hint,
-      );
-    }
+    if (isPermissionError(error)) throw noPermission();
     if (error instanceof Deno.errors.NotFound) {
-      throw new CliError(
-        `Cannot read ${path} (given to ${flag}): no such file.`,
-      );
+      throw new CliError(msg("cannotRead", path, flag, msg("noSuchFile")));
     }
     if (error instanceof Deno.errors.IsADirectory) {
-      throw new CliError(
-        `Cannot read ${path} (given to ${flag}): it is a directory.`,
-      );
+      throw new CliError(msg("cannotRead", path, flag, msg("isADirectory")));
     }
     const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError(`Cannot read ${path} (given to ${flag}): ${reason}`);
+    throw new CliError(msg("cannotRead", path, flag, reason));
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError(`${path} is not valid JSON: ${oneLine(reason)}`);
+    throw new CliError(msg("notJson", path, oneLine(reason)));
   }
 }
 
@@ -383,10 +720,8 @@ function baseOf(path: string): string {
 
 function noWritePermission(path: string, flag: string): CliError {
   return new CliError(
-    `No permission to write ${path} (given to ${flag}).`,
-    `Run again with --allow-write=${
-      flagPath(path)
-    } so the script may write it.`,
+    msg("noWritePermission", path, flag),
+    msg("writeHint", flagPath(path)),
   );
 }
 
@@ -401,7 +736,7 @@ function noWritePermission(path: string, flag: string): CliError {
  */
 export function assertWritable(path: string, flag: string): void {
   if (path === "") {
-    throw new CliError(`${flag} needs a file name.`, undefined, 2);
+    throw new CliError(msg("needsFileName", flag), undefined, 2);
   }
   if (!granted({ name: "write", path })) throw noWritePermission(path, flag);
 }
@@ -436,9 +771,9 @@ export function writeFileAtomic(
   text: string,
   options: WriteFileAtomicOptions = {},
 ): void {
-  const flag = options.flag ?? "the output file";
+  const flag = options.flag ?? msg("outputFile");
   if (path === "") {
-    throw new CliError(`${flag} needs a file name.`, undefined, 2);
+    throw new CliError(msg("needsFileName", flag), undefined, 2);
   }
   const noPermission = noWritePermission(path, flag);
   if (!granted({ name: "write", path })) throw noPermission;
@@ -446,20 +781,16 @@ export function writeFileAtomic(
     if (isPermissionError(error)) return noPermission;
     if (error instanceof Deno.errors.NotFound) {
       return new CliError(
-        `Cannot write ${path} (given to ${flag}): the directory ${
-          dirOf(path)
-        } does not exist.`,
+        msg("cannotWrite", path, flag, msg("noSuchDirectory", dirOf(path))),
       );
     }
     if (error instanceof Deno.errors.IsADirectory) {
       return new CliError(
-        `Cannot write ${path} (given to ${flag}): it is a directory.`,
+        msg("cannotWrite", path, flag, msg("isADirectory")),
       );
     }
     const reason = error instanceof Error ? error.message : String(error);
-    return new CliError(
-      `Cannot write ${path} (given to ${flag}): ${oneLine(reason)}`,
-    );
+    return new CliError(msg("cannotWrite", path, flag, oneLine(reason)));
   };
   const dir = dirOf(path);
   // A name unique to this process and moment; no randomness needed.
@@ -487,4 +818,55 @@ export function writeFileAtomic(
     }
     throw describeFailure(error);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Numbers for reading
+
+/**
+ * A number for reading, as numpy prints an array's entries: at most 10
+ * significant digits and no trailing zeros, so that float64's last-digit
+ * noise (0.49200000000000005) does not hide the value (0.492). Negative zero
+ * is "0"; the minus sign is ASCII.
+ *
+ * @param value A finite number.
+ * @returns Its text.
+ */
+export function formatNumber(value: number): string {
+  const text = String(Number(value.toPrecision(10)));
+  return text === "-0" ? "0" : text;
+}
+
+/**
+ * {@linkcode formatNumber} with a typeset minus sign, for the result of a
+ * formula: "−48".
+ *
+ * @param value A finite number.
+ * @returns Its text.
+ */
+export function formatSigned(value: number): string {
+  return formatNumber(value).replace(/^-/, "−");
+}
+
+/**
+ * A number as a factor in a formula: negatives in parentheses, with a
+ * typeset minus sign, as in "2 × (−4.8) × 5".
+ *
+ * @param value A finite number.
+ * @returns Its text.
+ */
+export function formatFactor(value: number): string {
+  const text = formatNumber(value);
+  return text.startsWith("-") ? `(−${text.slice(1)})` : text;
+}
+
+/**
+ * A matrix's rows in full (every digit JavaScript needs to give the same
+ * float64 back), as nested arrays: `[[0, 0.3, -0.8], [1, -1.2, 0.5]]`.
+ *
+ * @param rows The rows, e.g. from `toArray(m)`.
+ * @returns Their text.
+ */
+export function formatRows(rows: readonly (readonly number[])[]): string {
+  return `[${rows.map((row) => `[${row.join(", ")}]`).join(", ")}]`;
 }

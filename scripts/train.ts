@@ -4,19 +4,41 @@
  * step. Also the toolkit's command line: any perceptron, from a JSON file,
  * with any learning rate, number of steps and logging interval.
  *
+ * When the learning rate is too large the loss grows; the script then says
+ * how large a rate the data allows. The loss Σ(w·x + b − d)² is quadratic in
+ * `w`, and one step multiplies the error in `w` by I − 2·lr·x·xᵀ, so training
+ * is stable only for lr < 1/λmax, λmax the largest eigenvalue of x·xᵀ (x
+ * with a row of ones added when the bias is trained). For the article's one
+ * sample x = (5, 2, 7)ᵀ that is λmax = |x|² = 78: stable below
+ * 1/78 ≈ 0.01282, and the script suggests 0.0064, about half of that.
+ *
  * Run: `deno run scripts/train.ts` (see `--help` for the flags).
  *
  * @module
  */
-import { lineChart, type Matrix, matrix, toArray, train } from "../mod.ts";
+import {
+  lineChart,
+  type LossRecord,
+  type Matrix,
+  matrix,
+  type Perceptron,
+  toArray,
+  train,
+} from "../mod.ts";
 import {
   assertWritable,
   CliError,
+  formatNumber,
+  formatRows,
+  msg,
   parseCount,
   parseFlags,
+  parseLang,
   parseNumber,
   readJsonFile,
   runMain,
+  tr,
+  warn,
   writeFileAtomic,
 } from "./_cli.ts";
 
@@ -42,10 +64,18 @@ Flags:
                              Needs --allow-read=FILE.json.
   --json                     print one JSON object:
                              {"history": [{"step", "loss"}], "finalLoss", "w", "b"}
-  --lang en|ja               wording of the output (ja: the article's "10 回目: …")
+  --lang en|ja               wording of the output and of error messages
+                             (ja: the article's "10 回目: …")
   --plot FILE.svg            draw the loss at every step as an SVG line chart;
                              needs --allow-write=FILE.svg
-  --help                     show this help
+  --strict                   fail (exit 1) when the loss grows for 10 steps in
+                             a row; without it that is only a warning
+  -h, --help                 show this help
+
+When the loss grows for 10 steps in a row, or overflows, the script says on
+stderr how large a learning rate the data allows: below 1/λmax, λmax the
+largest eigenvalue of x·xᵀ (x with a row of ones when the bias is trained).
+For the article's data λmax = 78, so rates below 1/78 ≈ 0.01282 converge.
 
 Example config:
   {"w": [[0, 0.3, -0.8], [1, -1.2, 0.5]], "x": [[5], [2], [7]],
@@ -83,60 +113,88 @@ interface Settings {
 
 function typeName(value: unknown): string {
   if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
+  if (Array.isArray(value)) return tr("an array", "配列");
   if (typeof value === "string") {
-    return `the string ${JSON.stringify(value.slice(0, 20))}`;
+    const text = JSON.stringify(value.slice(0, 20));
+    return tr(`the string ${text}`, `文字列 ${text}`);
   }
-  if (typeof value === "object") return "an object";
+  if (typeof value === "object") return tr("an object", "オブジェクト");
   return String(value);
 }
 
 function entries(n: number): string {
-  return n === 1 ? "1 entry" : `${n} entries`;
+  return tr(n === 1 ? "1 entry" : `${n} entries`, `${n} 個`);
 }
 
 /** Builds a Matrix from a config field, with messages naming the field. */
 function matrixField(value: unknown, name: string, source: string): Matrix {
-  const where = `${name} in ${source}`;
-  const example = "a nested array such as [[1, 2], [3, 4]]";
+  const where = tr(`${name} in ${source}`, `${source} の ${name}`);
+  const example = tr(
+    "a nested array such as [[1, 2], [3, 4]]",
+    "[[1, 2], [3, 4]] のような入れ子の配列",
+  );
   if (value === undefined) {
     throw new CliError(
-      `${source} has no field "${name}".`,
-      `It needs w, x, b and d, each ${example}.`,
+      tr(
+        `${source} has no field "${name}".`,
+        `${source} にフィールド "${name}" がありません。`,
+      ),
+      tr(
+        `It needs w, x, b and d, each ${example}.`,
+        `w, x, b, d が要ります。どれも ${example} です。`,
+      ),
     );
   }
   if (!Array.isArray(value) || value.length === 0) {
+    const got = `${typeName(value)}${
+      Array.isArray(value) ? tr(" that is empty", "(空)") : ""
+    }`;
     throw new CliError(
-      `${where} must be ${example}, got ${typeName(value)}${
-        Array.isArray(value) ? " that is empty" : ""
-      }.`,
+      tr(
+        `${where} must be ${example}, got ${got}.`,
+        `${where} は ${example} にしてください(指定された値: ${got})。`,
+      ),
     );
   }
   let cols = -1;
   for (let i = 0; i < value.length; i++) {
     const row: unknown = value[i];
     if (!Array.isArray(row) || row.length === 0) {
+      const got = `${typeName(row)}${
+        Array.isArray(row) ? tr(" that is empty", "(空)") : ""
+      }`;
       throw new CliError(
-        `Row ${i} of ${where} must be a non-empty array of numbers, got ${
-          typeName(row)
-        }${Array.isArray(row) ? " that is empty" : ""}.`,
+        tr(
+          `Row ${i} of ${where} must be a non-empty array of numbers, got ${got}.`,
+          `${where} の ${i} 行目は数の並んだ空でない配列にしてください(指定された値: ${got})。`,
+        ),
       );
     }
     if (cols === -1) cols = row.length;
     if (row.length !== cols) {
       throw new CliError(
-        `${where} is ragged: row ${i} has ${
-          entries(row.length)
-        } but row 0 has ${entries(cols)}.`,
+        tr(
+          `${where} is ragged: row ${i} has ${
+            entries(row.length)
+          } but row 0 has ${entries(cols)}.`,
+          `${where} の行の長さがそろっていません: ${i} 行目は ${
+            entries(row.length)
+          }、0 行目は ${entries(cols)}です。`,
+        ),
       );
     }
     for (let j = 0; j < row.length; j++) {
       const entry: unknown = row[j];
       if (typeof entry !== "number" || !Number.isFinite(entry)) {
         throw new CliError(
-          `${where} has ${
-            typeName(entry)
-          } at row ${i}, column ${j}: expected a number.`,
+          tr(
+            `${where} has ${
+              typeName(entry)
+            } at row ${i}, column ${j}: expected a number.`,
+            `${where} の ${i} 行 ${j} 列が数ではありません(${
+              typeName(entry)
+            })。`,
+          ),
         );
       }
     }
@@ -156,29 +214,46 @@ function checkShapes(
   d: Matrix,
   source: string,
 ): void {
-  const hint =
-    "w is outputs x inputs, x is inputs x samples, b is outputs x 1, d is outputs x samples.";
+  const hint = tr(
+    "w is outputs x inputs, x is inputs x samples, b is outputs x 1, d is outputs x samples.",
+    "w は 出力×入力、x は 入力×サンプル、b は 出力×1、d は 出力×サンプル の行列です。",
+  );
   if (x.rows !== w.cols) {
     throw new CliError(
-      `In ${source}, x is ${shape(x)} but w is ${
-        shape(w)
-      }: x needs ${w.cols} rows, one per column of w.`,
+      tr(
+        `In ${source}, x is ${shape(x)} but w is ${
+          shape(w)
+        }: x needs ${w.cols} rows, one per column of w.`,
+        `${source} の x は ${shape(x)} ですが w は ${
+          shape(w)
+        } です: x の行数は w の列数と同じ ${w.cols} にしてください。`,
+      ),
       hint,
     );
   }
   if (b.rows !== w.rows || b.cols !== 1) {
     throw new CliError(
-      `In ${source}, b is ${shape(b)} but w is ${
-        shape(w)
-      }: b must be ${w.rows}x1, one entry per row of w.`,
+      tr(
+        `In ${source}, b is ${shape(b)} but w is ${
+          shape(w)
+        }: b must be ${w.rows}x1, one entry per row of w.`,
+        `${source} の b は ${shape(b)} ですが w は ${
+          shape(w)
+        } です: b は w の行ごとに1つ、${w.rows}x1 にしてください。`,
+      ),
       hint,
     );
   }
   if (d.rows !== w.rows || d.cols !== x.cols) {
     throw new CliError(
-      `In ${source}, d is ${
-        shape(d)
-      } but must be ${w.rows}x${x.cols}: one row per row of w, one column per sample (column of x).`,
+      tr(
+        `In ${source}, d is ${
+          shape(d)
+        } but must be ${w.rows}x${x.cols}: one row per row of w, one column per sample (column of x).`,
+        `${source} の d は ${
+          shape(d)
+        } ですが、w の行ごとに1行、サンプル(x の列)ごとに1列の ${w.rows}x${x.cols} にしてください。`,
+      ),
       hint,
     );
   }
@@ -195,18 +270,28 @@ function configNumber(
       typeof value !== "number" || !Number.isSafeInteger(value) || value < 1
     ) {
       throw new CliError(
-        `${name} in ${source} must be a whole number of at least 1, got ${
-          typeName(value)
-        }.`,
+        tr(
+          `${name} in ${source} must be a whole number of at least 1, got ${
+            typeName(value)
+          }.`,
+          `${source} の ${name} は 1 以上の整数にしてください(指定された値: ${
+            typeName(value)
+          })。`,
+        ),
       );
     }
   } else if (
     typeof value !== "number" || !Number.isFinite(value) || !(value > 0)
   ) {
     throw new CliError(
-      `${name} in ${source} must be a number greater than 0, got ${
-        typeName(value)
-      }.`,
+      tr(
+        `${name} in ${source} must be a number greater than 0, got ${
+          typeName(value)
+        }.`,
+        `${source} の ${name} は 0 より大きい数にしてください(指定された値: ${
+          typeName(value)
+        })。`,
+      ),
     );
   }
   return value;
@@ -222,17 +307,28 @@ function readConfig(path: string): Partial<Settings> & {
   const raw = readJsonFile(path, "--config");
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new CliError(
-      `${path} must hold a JSON object with fields w, x, b and d, got ${
-        typeName(raw)
-      }.`,
+      tr(
+        `${path} must hold a JSON object with fields w, x, b and d, got ${
+          typeName(raw)
+        }.`,
+        `${path} には w, x, b, d を持つ JSON オブジェクトを書いてください(中身: ${
+          typeName(raw)
+        })。`,
+      ),
     );
   }
   const config = raw as Record<string, unknown>;
   for (const key of Object.keys(config)) {
     if (!FIELDS.includes(key)) {
       throw new CliError(
-        `${path} has an unknown field "${key}".`,
-        `Allowed fields: ${FIELDS.join(", ")}.`,
+        tr(
+          `${path} has an unknown field "${key}".`,
+          `${path} に知らないフィールド "${key}" があります。`,
+        ),
+        tr(
+          `Allowed fields: ${FIELDS.join(", ")}.`,
+          `使えるフィールド: ${FIELDS.join(", ")}。`,
+        ),
       );
     }
   }
@@ -259,9 +355,14 @@ function readConfig(path: string): Partial<Settings> & {
   if (config.trainBias !== undefined) {
     if (typeof config.trainBias !== "boolean") {
       throw new CliError(
-        `trainBias in ${path} must be true or false, got ${
-          typeName(config.trainBias)
-        }.`,
+        tr(
+          `trainBias in ${path} must be true or false, got ${
+            typeName(config.trainBias)
+          }.`,
+          `${path} の trainBias は true か false にしてください(指定された値: ${
+            typeName(config.trainBias)
+          })。`,
+        ),
       );
     }
     settings.trainBias = config.trainBias;
@@ -269,30 +370,346 @@ function readConfig(path: string): Partial<Settings> & {
   return settings;
 }
 
+// ---------------------------------------------------------------------------
+// How large a learning rate the data allows
+
+/**
+ * The inputs as a training step sees them, one row per input and one column
+ * per sample: x, with a row of ones under it when the bias is trained (the
+ * bias is then one more weight, on an input that is always 1).
+ */
+function stepInputs(x: Matrix, trainBias: boolean): number[][] {
+  const rows = toArray(x);
+  return trainBias ? [...rows, rows[0].map(() => 1)] : rows;
+}
+
+/**
+ * The largest eigenvalue of a symmetric matrix (n x n, row-major), by cyclic
+ * Jacobi rotations: exact to rounding, and quick for the few-by-few
+ * matrices here.
+ */
+function jacobiLargest(a: Float64Array, n: number): number {
+  for (let sweep = 0; sweep < 64; sweep++) {
+    let off = 0;
+    let all = 0;
+    for (let i = 0; i < n * n; i++) {
+      all += a[i] * a[i];
+      if (Math.floor(i / n) !== i % n) off += a[i] * a[i];
+    }
+    if (!(off > 1e-30 * all)) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        if (apq === 0) continue;
+        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+        const t = (theta < 0 ? -1 : 1) /
+          (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p], akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k], aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, a[i * n + i]);
+  return largest;
+}
+
+/**
+ * The largest eigenvalue of a symmetric positive semi-definite matrix by
+ * power iteration, for matrices too big for Jacobi: the Rayleigh quotient,
+ * which never overestimates it.
+ */
+function powerLargest(a: Float64Array, n: number): number {
+  // A fixed, uneven start so that it is not orthogonal to the answer.
+  let v = Float64Array.from(
+    { length: n },
+    (_, i) => 1 + ((i * 7919) % 97) / 97,
+  );
+  let estimate = 0;
+  for (let iteration = 0; iteration < 2000; iteration++) {
+    const av = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += a[i * n + j] * v[j];
+      av[i] = sum;
+    }
+    let vv = 0, vav = 0;
+    for (let i = 0; i < n; i++) {
+      vv += v[i] * v[i];
+      vav += v[i] * av[i];
+    }
+    const next = vav / vv;
+    const norm = Math.hypot(...av);
+    if (!(norm > 0)) return next;
+    v = av.map((value) => value / norm);
+    if (Math.abs(next - estimate) <= 1e-13 * next) return next;
+    estimate = next;
+  }
+  return estimate;
+}
+
+/**
+ * λmax(X·Xᵀ) for inputs X (k x n, rows of `rows`). X·Xᵀ (k x k) and Xᵀ·X
+ * (n x n) have the same nonzero eigenvalues, so the smaller one is used.
+ */
+function largestEigenvalue(
+  rows: readonly (readonly number[])[],
+): number {
+  const k = rows.length;
+  const n = rows[0].length;
+  const byInputs = k <= n;
+  const size = byInputs ? k : n;
+  const gram = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      let sum = 0;
+      if (byInputs) {
+        for (let s = 0; s < n; s++) sum += rows[i][s] * rows[j][s];
+      } else for (let p = 0; p < k; p++) sum += rows[p][i] * rows[p][j];
+      gram[i * size + j] = sum;
+    }
+  }
+  return size <= 200 ? jacobiLargest(gram, size) : powerLargest(gram, size);
+}
+
+/** `value` rounded down to two significant digits: 0.00641… → 0.0064. */
+function roundDown(value: number): number {
+  const unit = 10 ** (Math.floor(Math.log10(value)) - 1);
+  const rounded = Number((Math.floor(value / unit) * unit).toPrecision(2));
+  return rounded > 0 && rounded <= value ? rounded : value;
+}
+
+/** What the data allows, for the advice on a diverging run. */
+interface Stability {
+  /** λmax(x·xᵀ), x with a row of ones when the bias is trained. */
+  lambdaMax: number;
+  /** 1/λmax: the learning rates below it converge. */
+  limit: number;
+  /** About half the limit, rounded down to two significant digits. */
+  suggested: number;
+}
+
+/**
+ * Gradient descent on Σ(w·x + b − d)² multiplies the error in w by
+ * I − 2·lr·x·xᵀ at every step; it converges iff |1 − 2·lr·λ| < 1 for every
+ * eigenvalue λ of x·xᵀ, that is iff lr < 1/λmax. The suggestion is half of
+ * that (rounded down), which takes the stiffest direction to its minimum in
+ * about one step.
+ *
+ * @returns The numbers, or undefined when x is all zeros (nothing diverges).
+ */
+function stability(
+  x: Matrix,
+  trainBias: boolean,
+): Stability | undefined {
+  const lambdaMax = largestEigenvalue(stepInputs(x, trainBias));
+  if (!(lambdaMax > 0) || !Number.isFinite(lambdaMax)) return undefined;
+  return {
+    lambdaMax,
+    limit: 1 / lambdaMax,
+    suggested: roundDown(1 / (2 * lambdaMax)),
+  };
+}
+
+/** The hint: which learning rate to try, and why. */
+function advice(
+  learningRate: number,
+  s: Stability | undefined,
+  trainBias: boolean,
+): string {
+  if (s === undefined || learningRate < s.limit) {
+    return tr(
+      `Try a smaller learning rate, such as --learning-rate ${
+        learningRate / 10
+      }.`,
+      `もっと小さい学習率 (smaller learning rate) を試してください。例: --learning-rate ${
+        learningRate / 10
+      }`,
+    );
+  }
+  const limit = Number(s.limit.toPrecision(4));
+  const lambda = formatNumber(s.lambdaMax);
+  const of = trainBias
+    ? tr(
+      "x·xᵀ, x with a row of ones for the trained bias",
+      "x·xᵀ(バイアスも学習させるので x に 1 の行を足したもの)",
+    )
+    : "x·xᵀ";
+  return tr(
+    `Try a smaller learning rate, such as --learning-rate ${s.suggested}: training is stable only below 1/λmax = ${limit}, where λmax = ${lambda} is the largest eigenvalue of ${of}.`,
+    `もっと小さい学習率 (smaller learning rate) を試してください。例: --learning-rate ${s.suggested}。学習が安定するのは学習率が 1/λmax = ${limit} より小さいときです(λmax = ${lambda} は ${of} の最大固有値)。`,
+  );
+}
+
 /** Turns the library's divergence error into the command line's words. */
-function explainDivergence(error: unknown, learningRate: number): never {
+function explainDivergence(
+  error: unknown,
+  learningRate: number,
+  offset: number,
+  hint: () => string,
+): never {
   const match = error instanceof RangeError &&
     /^Training diverged at step (\d+): the loss became (\S+)/.exec(
       error.message,
     );
   if (!match) throw error;
-  const [, step, loss] = match;
-  if (step === "0") {
+  const step = Number(match[1]) + offset;
+  const loss = match[2];
+  if (step === 0) {
     throw new CliError(
-      `Training stopped at step 0: the loss of the starting weights is ${loss}.`,
-      "The numbers in w, x, b or d are too large for float64; scale them down.",
+      tr(
+        `Training stopped at step 0: the loss of the starting weights is ${loss}.`,
+        `0 回目 (step 0) で学習が止まりました: 最初の重みでの Loss が ${loss} です。`,
+      ),
+      tr(
+        "The numbers in w, x, b or d are too large for float64; scale them down.",
+        "w, x, b, d の数が float64 には大きすぎます。小さくしてください。",
+      ),
     );
   }
   throw new CliError(
-    `Training diverged at step ${step}: the loss became ${loss} with learning rate ${learningRate}.`,
-    `Try a smaller learning rate, such as --learning-rate ${
-      learningRate / 10
-    }.`,
+    tr(
+      `Training diverged at step ${step}: the loss became ${loss} with learning rate ${learningRate}.`,
+      `${step} 回目 (step ${step}) で学習が発散しました: 学習率 ${learningRate} で Loss が ${loss} になりました。`,
+    ),
+    hint(),
   );
 }
 
-function format(m: Matrix): string {
-  return `[${toArray(m).map((row) => `[${row.join(", ")}]`).join(", ")}]`;
+// ---------------------------------------------------------------------------
+// Training, watched
+
+/** How many increases in a row make a warning. */
+const GROWTH_STEPS = 10;
+
+/** Steps per call of train(): the watch needs every loss, not every one kept. */
+const CHUNK = 1000;
+
+/** The longest run of steps over which the loss grew at every step. */
+interface Growth {
+  /** The step the run starts from. */
+  from: number;
+  /** The step it ends at. */
+  to: number;
+  /** The loss at `from`. */
+  first: number;
+  /** The loss at `to`. */
+  last: number;
+}
+
+/**
+ * Watches the loss step by step for a run of increases. An increase smaller
+ * than 1e-12 of the first loss is rounding near the minimum, not growth.
+ */
+class GrowthWatch {
+  #start = 0;
+  #startLoss = NaN;
+  #previous = NaN;
+  #first = NaN;
+  #longest: Growth | undefined;
+
+  see(step: number, loss: number): void {
+    if (Number.isNaN(this.#first)) this.#first = loss;
+    const grew = loss > this.#previous &&
+      loss - this.#previous > 1e-12 * this.#first;
+    if (!grew) {
+      this.#start = step;
+      this.#startLoss = loss;
+    } else if (
+      step - this.#start >
+        (this.#longest ? this.#longest.to - this.#longest.from : 0)
+    ) {
+      this.#longest = {
+        from: this.#start,
+        to: step,
+        first: this.#startLoss,
+        last: loss,
+      };
+    }
+    this.#previous = loss;
+  }
+
+  /** The longest run, if it has at least GROWTH_STEPS increases. */
+  get growth(): Growth | undefined {
+    const g = this.#longest;
+    return g && g.to - g.from >= GROWTH_STEPS ? g : undefined;
+  }
+}
+
+interface Run {
+  params: Perceptron;
+  /** Every step's loss when `everyStep`, else every logEvery-th. */
+  history: LossRecord[];
+  finalLoss: number;
+  growth: Growth | undefined;
+}
+
+/**
+ * Runs train() in chunks, which gives the same numbers as one call (each
+ * chunk starts from the last one's weights), so that every step's loss can
+ * be watched without keeping them all.
+ */
+function watchedTrain(settings: Settings, everyStep: boolean): Run {
+  const { learningRate, steps, logEvery, trainBias } = settings;
+  const watch = new GrowthWatch();
+  const history: LossRecord[] = [];
+  let params: Perceptron = { w: settings.w, b: settings.b };
+  let finalLoss = NaN;
+  for (let done = 0; done < steps; done += CHUNK) {
+    let result;
+    try {
+      result = train(params, { x: settings.x, d: settings.d }, {
+        learningRate,
+        steps: Math.min(CHUNK, steps - done),
+        logEvery: 1,
+        trainBias,
+      });
+    } catch (error) {
+      explainDivergence(
+        error,
+        learningRate,
+        done,
+        () => advice(learningRate, stability(settings.x, trainBias), trainBias),
+      );
+    }
+    for (const record of result.history) {
+      const step = record.step + done;
+      watch.see(step, record.loss);
+      if (everyStep || step % logEvery === 0) {
+        history.push({ step, loss: record.loss });
+      }
+    }
+    params = result.params;
+    finalLoss = result.finalLoss;
+  }
+  watch.see(steps, finalLoss);
+  return { params, history, finalLoss, growth: watch.growth };
+}
+
+/** The words for a run of growing losses: the message and the hint. */
+function growthWords(
+  g: Growth,
+  settings: Settings,
+): [message: string, hint: string] {
+  const { learningRate, trainBias } = settings;
+  const n = g.to - g.from;
+  return [
+    tr(
+      `The loss grew at each of ${n} steps in a row (from ${g.first} at step ${g.from} to ${g.last} at step ${g.to}) with learning rate ${learningRate}: training is diverging.`,
+      `学習率 ${learningRate} で Loss が ${n} 回続けて増えました(${g.from} 回目の ${g.first} から ${g.to} 回目の ${g.last} まで): 学習が発散しています。`,
+    ),
+    advice(learningRate, stability(settings.x, trainBias), trainBias),
+  ];
 }
 
 runMain(() => {
@@ -306,26 +723,16 @@ runMain(() => {
     json: { type: "boolean" },
     lang: { type: "string" },
     plot: { type: "string" },
+    strict: { type: "boolean" },
     help: { type: "boolean" },
   });
   if (flags.help) {
     console.log(HELP);
     return;
   }
-  const lang = flags.lang ?? "en";
-  if (lang !== "en" && lang !== "ja") {
-    throw new CliError(
-      `--lang must be en or ja, got ${JSON.stringify(lang)}.`,
-      undefined,
-      2,
-    );
-  }
+  const lang = parseLang(flags.lang);
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
-    throw new CliError(
-      "Give the learning rate once: --learning-rate and --lr are the same flag.",
-      undefined,
-      2,
-    );
+    throw new CliError(msg("learningRateTwice"), undefined, 2);
   }
   // Parse every flag before reading the file, so a typo is reported first.
   const lrText = flags["learning-rate"] ?? flags.lr;
@@ -361,29 +768,20 @@ runMain(() => {
     trainBias: flags["train-bias"] ?? base.trainBias ?? false,
   };
 
-  let result;
-  try {
-    result = train(
-      { w: settings.w, b: settings.b },
-      { x: settings.x, d: settings.d },
-      {
-        learningRate: settings.learningRate,
-        steps: settings.steps,
-        // The picture shows every step; the text shows every logEvery-th.
-        logEvery: flags.plot === undefined ? settings.logEvery : 1,
-        trainBias: settings.trainBias,
-      },
-    );
-  } catch (error) {
-    explainDivergence(error, settings.learningRate);
+  // The picture shows every step; the text shows every logEvery-th.
+  const run = watchedTrain(settings, flags.plot !== undefined);
+  if (run.growth !== undefined) {
+    const [message, hint] = growthWords(run.growth, settings);
+    if (flags.strict) throw new CliError(message, hint);
+    warn(message, hint);
   }
-  const { finalLoss, params } = result;
-  const history = result.history.filter(({ step }) =>
+  const { finalLoss, params } = run;
+  const history = run.history.filter(({ step }) =>
     step % settings.logEvery === 0
   );
   if (flags.plot !== undefined) {
     const svg = lineChart(
-      [...result.history, { step: settings.steps, loss: finalLoss }],
+      [...run.history, { step: settings.steps, loss: finalLoss }],
       {
         title:
           `Loss Σ(u − d)² during training (learning rate ${settings.learningRate})`,
@@ -406,6 +804,8 @@ runMain(() => {
 
   const { steps: n, learningRate: lr, trainBias } = settings;
   const samples = settings.x.cols;
+  const w = formatRows(toArray(params.w));
+  const b = formatRows(toArray(params.b));
   if (lang === "ja") {
     console.log(
       `学習率 ${lr} で ${n} 回学習させます(サンプル ${samples} 個、バイアスは${
@@ -414,8 +814,8 @@ runMain(() => {
     );
     for (const { step, loss } of history) console.log(`${step} 回目: ${loss}`);
     console.log(`${n} 回学習した後の Loss: ${finalLoss}`);
-    console.log(`w: ${format(params.w)}`);
-    console.log(`b: ${format(params.b)}`);
+    console.log(`w: ${w}`);
+    console.log(`b: ${b}`);
   } else {
     console.log(
       `Training with learning rate ${lr} for ${n} steps on ${samples} sample${
@@ -424,7 +824,7 @@ runMain(() => {
     );
     for (const { step, loss } of history) console.log(`step ${step}: ${loss}`);
     console.log(`loss after ${n} steps: ${finalLoss}`);
-    console.log(`w: ${format(params.w)}`);
-    console.log(`b: ${format(params.b)}`);
+    console.log(`w: ${w}`);
+    console.log(`b: ${b}`);
   }
 });

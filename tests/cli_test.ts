@@ -6,9 +6,21 @@ import assert from "node:assert/strict";
 import { type ProgramRun, runProgram } from "./_helpers.ts";
 import {
   CliError,
+  formatFactor,
+  formatNumber,
+  formatRows,
+  formatSigned,
+  getLang,
+  levenshtein,
+  MESSAGES,
+  msg,
+  nearestFlag,
   parseCount,
   parseFlags,
+  parseLang,
   parseNumber,
+  setLang,
+  tr,
 } from "../scripts/_cli.ts";
 
 function granted(descriptor: Deno.PermissionDescriptor): boolean {
@@ -211,4 +223,229 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+// ---------------------------------------------------------------------------
+// Misspelt flags, -h, the Japanese messages and the number formats.
+
+Deno.test("levenshtein counts insertions, deletions and substitutions", () => {
+  const cases: [string, string, number][] = [
+    ["", "", 0],
+    ["", "abc", 3],
+    ["abc", "", 3],
+    ["lr", "lr", 0],
+    ["kitten", "sitting", 3],
+    ["steps", "stpes", 2],
+    ["learning_rate", "learning-rate", 1],
+    ["lnag", "lang", 2],
+    ["jsno", "json", 2],
+  ];
+  for (const [a, b, distance] of cases) {
+    assert.equal(levenshtein(a, b), distance, `${a} / ${b}`);
+    assert.equal(levenshtein(b, a), distance, `${b} / ${a}`);
+  }
+});
+
+Deno.test("nearestFlag suggests a known flag within distance 2", () => {
+  const known = ["learning-rate", "lr", "steps", "log-every", "json", "lang"];
+  assert.equal(nearestFlag("--stpes", known), "--steps");
+  assert.equal(nearestFlag("--step", known), "--steps");
+  assert.equal(nearestFlag("--Steps", known), "--steps");
+  assert.equal(nearestFlag("--learning_rate", known), "--learning-rate");
+  assert.equal(nearestFlag("--learningrate", known), "--learning-rate");
+  assert.equal(nearestFlag("--log_every", known), "--log-every");
+  assert.equal(nearestFlag("--jsno", known), "--json");
+  assert.equal(nearestFlag("--lnag", known), "--lang");
+  // Distance 1 from both lr and lang? No: "lg" is 1 from "lr", 2 from "lang".
+  assert.equal(nearestFlag("--lg", known), "--lr");
+  // Three edits away, or nothing in common, or not a long flag: no guess.
+  assert.equal(nearestFlag("--foo", known), undefined);
+  assert.equal(nearestFlag("--stepsxyz", known), undefined);
+  assert.equal(nearestFlag("--x", known), undefined);
+  assert.equal(nearestFlag("-s", known), undefined);
+  // A tie goes to the flag listed first.
+  assert.equal(nearestFlag("--ab", ["ax", "ay"]), "--ax");
+});
+
+/** Runs `body` with the messages in `lang`, then back in English. */
+function inLang(lang: "en" | "ja", body: () => void): void {
+  setLang(lang);
+  try {
+    body();
+  } finally {
+    setLang("en");
+  }
+}
+
+/** Asserts `fn` throws a CliError with exactly this message (and hint). */
+function assertCliError(
+  fn: () => unknown,
+  message: string,
+  hint?: string,
+): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof CliError, String(e));
+    assert.equal(e.message, message);
+    if (hint !== undefined) assert.equal(e.hint, hint);
+    return true;
+  });
+}
+
+Deno.test("parseFlags: did you mean, -h for --help, and English kept as it was", () => {
+  const spec = {
+    steps: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean" },
+  } as const;
+  assertCliError(
+    () => parseFlags(["--stpes", "5"], spec),
+    "Unknown flag --stpes: did you mean --steps?",
+    "Run with --help to see the flags.",
+  );
+  assertCliError(
+    () => parseFlags(["--nope"], spec),
+    "Unknown flag --nope.",
+    "Run with --help to see the flags.",
+  );
+  assert.deepEqual({ ...parseFlags(["-h"], spec) }, { help: true });
+  assert.deepEqual({ ...parseFlags(["--help"], spec) }, { help: true });
+  // No help flag, no -h; and a script that gives -h to another flag keeps it.
+  assertCliError(
+    () => parseFlags(["-h"], { steps: { type: "string" } }),
+    "Unknown flag -h.",
+  );
+  const hidden = parseFlags(["-h"], {
+    hidden: { type: "boolean", short: "h" },
+    help: { type: "boolean" },
+  });
+  assert.deepEqual({ ...hidden }, { hidden: true });
+});
+
+Deno.test("parseFlags speaks Japanese when the args ask for --lang ja", () => {
+  const spec = {
+    steps: { type: "string" },
+    json: { type: "boolean" },
+    lang: { type: "string" },
+    help: { type: "boolean" },
+  } as const;
+  try {
+    for (
+      const args of [["--lang", "ja", "--stpes", "5"], [
+        "--stpes=5",
+        "--lang=ja",
+      ]]
+    ) {
+      assertCliError(
+        () => parseFlags(args, spec),
+        "--stpes というフラグはありません。--steps のことですか?",
+        "--help を付けて実行するとフラグの一覧が出ます。",
+      );
+      assert.equal(getLang(), "ja");
+    }
+    assertCliError(
+      () => parseFlags(["--lang", "ja", "extra"], spec),
+      '余分な引数 "extra" があります。入力はすべてフラグで渡します。',
+    );
+    assertCliError(
+      () => parseFlags(["--lang", "ja", "--json=1"], spec),
+      "フラグ --json は値を取りません。",
+    );
+    assertCliError(
+      () => parseFlags(["--lang", "ja", "--steps"], spec),
+      "フラグ --steps には値が要ります。",
+    );
+    assertCliError(
+      () => parseFlags(["--lang", "ja", "--steps", "-5"], spec),
+      'フラグ --steps の後の "-5" はフラグに見えるので、値として読めません。',
+      "値のつもりなら --steps=-5 と書いてください。",
+    );
+    // The last --lang wins, as in parsing; an unknown language is English.
+    assertCliError(
+      () => parseFlags(["--lang", "ja", "--lang", "fr", "--nope"], spec),
+      "Unknown flag --nope.",
+    );
+    assert.equal(getLang(), "en");
+    assertCliError(() => parseLang("fr"), '--lang must be en or ja, got "fr".');
+    assert.equal(parseLang("ja"), "ja");
+    assert.equal(getLang(), "ja");
+    assert.equal(parseLang(undefined), "en");
+    assert.equal(getLang(), "en");
+  } finally {
+    setLang("en");
+  }
+});
+
+Deno.test("parseNumber and parseCount in Japanese", () => {
+  inLang("ja", () => {
+    assertCliError(
+      () => parseNumber("abc", "--lr"),
+      '--lr には数を指定してください(指定された値: "abc")。',
+    );
+    assertCliError(
+      () => parseNumber("0", "--lr", { positive: true }),
+      "--lr は 0 より大きい数にしてください(指定された値: 0)。",
+    );
+    assertCliError(
+      () => parseCount("2.5", "--steps"),
+      '--steps は 1 以上の整数にしてください(指定された値: "2.5")。',
+    );
+  });
+  // And back in English, word for word as before.
+  assertCliError(
+    () => parseNumber("abc", "--lr"),
+    '--lr must be a number, got "abc".',
+  );
+});
+
+Deno.test("every message has an English and a Japanese text", () => {
+  const keys = Object.keys(MESSAGES) as (keyof typeof MESSAGES)[];
+  assert.ok(keys.length >= 20);
+  for (const key of keys) {
+    const words = MESSAGES[key] as Record<
+      "en" | "ja",
+      (...args: string[]) => string
+    >;
+    const en = words.en("A", "B", "C");
+    const ja = words.ja("A", "B", "C");
+    assert.ok(en.length > 0 && ja.length > 0, key);
+    assert.notEqual(en, ja, key);
+    assert.match(ja, /[\u3040-\u30ff\u4e00-\u9fff]/, `${key} is not Japanese`);
+    assert.doesNotMatch(en, /[\u3040-\u30ff\u4e00-\u9fff]/, key);
+  }
+  assert.equal(
+    inLangText("ja", () => msg("needsValue", "--steps")),
+    "フラグ --steps には値が要ります。",
+  );
+  assert.equal(
+    inLangText("en", () => msg("needsValue", "--steps")),
+    "The flag --steps needs a value.",
+  );
+  assert.equal(inLangText("ja", () => tr("loss", "誤差")), "誤差");
+  assert.equal(inLangText("en", () => tr("loss", "誤差")), "loss");
+});
+
+function inLangText(lang: "en" | "ja", body: () => string): string {
+  let text = "";
+  inLang(lang, () => {
+    text = body();
+  });
+  return text;
+}
+
+Deno.test("numbers for reading: 10 significant digits, minus signs, rows", () => {
+  assert.equal(formatNumber(0.1 + 0.2), "0.3");
+  assert.equal(formatNumber(1 - 0.01 * 95), "0.05");
+  assert.equal(formatNumber(-48), "-48");
+  assert.equal(formatNumber(-0), "0");
+  assert.equal(formatNumber(1 / 3), "0.3333333333");
+  assert.equal(formatNumber(8.409355912453704e+234), "8.409355912e+234");
+  assert.equal(formatSigned(-4.8), "−4.8");
+  assert.equal(formatSigned(9.5), "9.5");
+  assert.equal(formatFactor(-4.8), "(−4.8)");
+  assert.equal(formatFactor(5), "5");
+  assert.equal(
+    formatRows([[0, 0.3, -0.8], [1, -1.2, 0.5]]),
+    "[[0, 0.3, -0.8], [1, -1.2, 0.5]]",
+  );
+  assert.equal(formatRows([[1.2], [3.4]]), "[[1.2], [3.4]]");
 });

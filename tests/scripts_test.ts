@@ -641,3 +641,521 @@ Deno.test({
     }
   },
 });
+
+// ---------------------------------------------------------------------------
+// --lang ja, -h and "did you mean" in every script; divergence advice.
+
+const SECTION_SCRIPTS = [
+  "minimal_model.ts",
+  "gradient_descent.ts",
+  "one_step.ts",
+];
+
+Deno.test({
+  name: "-h is --help in every script, in English and with --lang ja",
+  ignore: noRun,
+  async fn() {
+    for (const name of [...SECTION_SCRIPTS, "train.ts", "step.ts"]) {
+      const long = await run(name, ["--help"]);
+      const short = await run(name, ["-h"]);
+      assertOk(long);
+      assertOk(short);
+      assert.equal(short.stdout, long.stdout, name);
+      assert.match(long.stdout, new RegExp(`deno run scripts/${name}`));
+      assert.match(long.stdout, /-h, --help/, name);
+    }
+    for (const name of [...SECTION_SCRIPTS, "step.ts"]) {
+      const ja = await run(name, ["--lang", "ja", "-h"]);
+      assertOk(ja);
+      assert.match(ja.stdout, /使い方: deno run scripts\//, name);
+      assert.match(ja.stdout, /このヘルプを表示する/, name);
+    }
+  },
+});
+
+Deno.test({
+  name: "minimal_model.ts and one_step.ts --lang ja print the article's lines",
+  ignore: noRun,
+  async fn() {
+    const loss = await run("minimal_model.ts", ["--lang", "ja"]);
+    assertOk(loss);
+    assert.equal(loss.stdout, "Loss: 113.28999999999999\n");
+    const step = await run("one_step.ts", ["--lang=ja"]);
+    assertOk(step);
+    assert.equal(step.stdout, "new_Loss: 35.527744\n");
+  },
+});
+
+Deno.test({
+  name: "gradient_descent.ts --lang ja explains in the article's words",
+  ignore: noRun,
+  async fn() {
+    const r = await run("gradient_descent.ts", ["--lang", "ja"]);
+    assertOk(r);
+    const out = r.stdout;
+    // The article's words (学習の基本的な概念).
+    for (
+      const words of [
+        "学習の基本的な概念",
+        "誤差が減るように重みをちょっとだけ増やす、もしくは減らすこと",
+        "横軸に重み、縦軸に誤差",
+        "「傾き」は負。よって、重みから傾きを引けば右に移動し",
+        "「傾き」は正。よって、重みから傾きを引けば左に移動し",
+        "勾配降下法",
+        "学習率",
+      ]
+    ) {
+      assert.ok(out.includes(words), words);
+    }
+    assert.doesNotMatch(out, /\b(loss|slope|the weight)\b/);
+    // The chart: its axes in Japanese, the same markers.
+    const rows = out.split("\n").filter((line) => /^\s*[\d.]*\s\|/.test(line));
+    assert.ok(rows.length >= 10);
+    for (const marker of ["N", "M", "n", "m", "*"]) {
+      assert.ok(rows.some((row) => row.includes(marker)), `marker ${marker}`);
+    }
+    assert.match(out, /^ +誤差$/m);
+    assert.match(out, /重み w\[0\]\[0\]$/m);
+    // The same numbers as in English (numpy, see the English test above).
+    assert.match(out, /重みが Wn = 0 の場合\(誤差が最小になる点の左側\)/);
+    assert.match(out, /傾き\(gradient\(\)\): -48\n/);
+    assert.match(out, /傾き\(数値微分\): -4[78]\.\d+\(一致\)/);
+    assert.match(out, /= 0\.48 で、誤差は 113\.29 から 96\.01 に減少する。/);
+    assert.match(out, /傾き\(gradient\(\)\): 52\n/);
+    assert.match(out, /= 1\.48 で、誤差は 117\.29 から 97\.01 に減少する。/);
+    assert.match(out, /= 2\.4 で、誤差は 113\.29 から 142\.09 に増加する。/);
+    assert.doesNotMatch(out, /一致しない/);
+  },
+});
+
+Deno.test({
+  name: "a misspelt flag gets the nearest known one, in every script",
+  ignore: noRun,
+  async fn() {
+    for (const name of SECTION_SCRIPTS) {
+      assertPlainFailure(
+        await run(name, ["--lnag", "ja"]),
+        /^error: Unknown flag --lnag: did you mean --lang\?$/m,
+      );
+      assertPlainFailure(
+        await run(name, ["--hlep"]),
+        /Unknown flag --hlep: did you mean --help\?/,
+      );
+    }
+    const cases: [string, string[], string][] = [
+      ["train.ts", ["--stpes", "5"], "--steps"],
+      ["train.ts", ["--learning_rate", "0.1"], "--learning-rate"],
+      ["train.ts", ["--log_every", "5"], "--log-every"],
+      ["train.ts", ["--train_bias"], "--train-bias"],
+      ["train.ts", ["--strct"], "--strict"],
+      ["train.ts", ["--jsno"], "--json"],
+      ["train.ts", ["--confg", "a.json"], "--config"],
+      ["step.ts", ["--jsno"], "--json"],
+      ["step.ts", ["--learning-rat", "0.1"], "--learning-rate"],
+    ];
+    for (const [name, args, near] of cases) {
+      const r = await run(name, args);
+      assertPlainFailure(r, new RegExp(`did you mean ${near}\\?`));
+      assert.equal(r.code, 2);
+    }
+    // Nothing near: the message as before.
+    const far = await run("train.ts", ["--foo"]);
+    assertPlainFailure(far, /^error: Unknown flag --foo\.$/m);
+    assert.doesNotMatch(far.stderr, /did you mean/);
+  },
+});
+
+Deno.test({
+  name: "error messages follow --lang ja in every script",
+  ignore: noRun,
+  async fn() {
+    for (const name of [...SECTION_SCRIPTS, "train.ts", "step.ts"]) {
+      const unknown = await run(name, ["--lang", "ja", "--foo"]);
+      assertPlainFailure(
+        unknown,
+        /^エラー: --foo というフラグはありません。$/m,
+      );
+      assert.match(
+        unknown.stderr,
+        /--help を付けて実行するとフラグの一覧が出ます。/,
+      );
+      assertPlainFailure(
+        await run(name, ["--lang=ja", "--lnag", "ja"]),
+        /^エラー: --lnag というフラグはありません。--lang のことですか\?$/m,
+      );
+      assertPlainFailure(
+        await run(name, ["extra", "--lang", "ja"]),
+        /^エラー: 余分な引数 "extra" があります。/m,
+      );
+      // An unknown language is refused in English.
+      assertPlainFailure(
+        await run(name, ["--lang", "fr"]),
+        /^error: --lang must be en or ja, got "fr"\.$/m,
+      );
+    }
+    const ja: [string, string[], RegExp][] = [
+      ["train.ts", ["--lr", "abc"], /--lr には数を指定してください/],
+      ["train.ts", ["--lr", "0"], /--lr は 0 より大きい数にしてください/],
+      ["train.ts", ["--steps", "2.5"], /--steps は 1 以上の整数にしてください/],
+      ["train.ts", ["--steps"], /フラグ --steps には値が要ります。/],
+      ["train.ts", ["--json=yes"], /フラグ --json は値を取りません。/],
+      ["train.ts", ["--lr", "1", "--learning-rate", "1"], /学習率は1回だけ/],
+      ["step.ts", ["--lr", "abc"], /--lr には数を指定してください/],
+      ["step.ts", ["--learning-rate=-1"], /0 より大きい数/],
+      [
+        "step.ts",
+        ["--lr", "1", "--lr", "2", "--learning-rate", "1"],
+        /学習率は1回だけ/,
+      ],
+    ];
+    for (const [name, args, pattern] of ja) {
+      const r = await run(name, ["--lang", "ja", ...args]);
+      assertPlainFailure(r, pattern);
+      assert.match(r.stderr, /^エラー: /);
+      assert.equal(r.code, 2);
+    }
+    const noRead = await run("train.ts", [
+      "--lang",
+      "ja",
+      "--config",
+      "cfg.json",
+    ]);
+    assertPlainFailure(
+      noRead,
+      /^エラー: cfg\.json\(--config で指定\)を読む許可がありません。\n読めるように --allow-read=cfg\.json を付けて実行し直してください。\n$/,
+    );
+    const noWrite = await run("train.ts", ["--lang", "ja", "--plot", "a.svg"]);
+    assertPlainFailure(
+      noWrite,
+      /a\.svg\(--plot で指定\)に書き込む許可がありません/,
+    );
+    assert.match(noWrite.stderr, /--allow-write=a\.svg/);
+  },
+});
+
+Deno.test({
+  name: "train.ts --config errors follow --lang ja",
+  ignore: noFiles,
+  async fn() {
+    await withConfigs({
+      "ragged.json": fields({ w: [[0, 0.3, -0.8], [1, -1.2]] }),
+      "shape.json": fields({ x: [[5], [2]] }),
+      "field.json": fields({ lr: 0.1 }),
+      "bad.json": '{"w": ',
+    }, async (path) => {
+      const cases: [string, RegExp][] = [
+        [
+          "ragged.json",
+          /w の行の長さがそろっていません: 1 行目は 2 個、0 行目は 3 個です。/,
+        ],
+        ["shape.json", /x は 2x1 ですが w は 2x3 です/],
+        [
+          "field.json",
+          /知らないフィールド "lr" があります。\n使えるフィールド: /,
+        ],
+        ["bad.json", /bad\.json は正しい JSON ではありません/],
+      ];
+      for (const [name, pattern] of cases) {
+        const file = path(name);
+        const r = await run("train.ts", ["--lang", "ja", "--config", file], [
+          `--allow-read=${file}`,
+        ]);
+        assertPlainFailure(r, pattern);
+        assert.match(r.stderr, /^エラー: /);
+      }
+      const missing = path("missing.json");
+      assertPlainFailure(
+        await run("train.ts", ["--lang", "ja", "--config", missing], [
+          `--allow-read=${missing}`,
+        ]),
+        /を読めません: そのファイルはありません。/,
+      );
+    });
+  },
+});
+
+// Divergence. For one sample, u − d after a step is (1 − 2·lr·|x|²)(u − d),
+// so the loss is multiplied by (1 − 2·lr·|x|²)² every step; |x|² = 5² + 2² +
+// 7² = 78 is also λmax(x·xᵀ), the only nonzero eigenvalue of that rank-one
+// matrix. Stable iff lr < 1/78 = 0.01282…; half of that, 1/156 = 0.00641…,
+// rounded down to two digits is 0.0064. With the bias trained, x gets a row
+// of ones: |x|² = 79, limit 1/79 = 0.01266, suggestion 1/158 → 0.0063.
+const ADVICE_78 =
+  "Try a smaller learning rate, such as --learning-rate 0.0064: training is stable only below 1/λmax = 0.01282, where λmax = 78 is the largest eigenvalue of x·xᵀ.";
+
+/** The rate the advice suggests. */
+function suggested(stderr: string): string {
+  const rate = /--learning-rate (\d+(?:\.\d+)?(?:e[+-]?\d+)?)/.exec(stderr);
+  assert.ok(rate, `no suggestion in:\n${stderr}`);
+  return rate[1];
+}
+
+/** Asserts that a --json run lowered the loss at every step, to near 0. */
+function assertConverged(r: Run, firstLoss: number): void {
+  assertOk(r);
+  const result = JSON.parse(r.stdout);
+  const losses = [
+    ...result.history.map((h: { loss: number }) => h.loss),
+    result.finalLoss,
+  ];
+  assert.equal(losses[0], firstLoss);
+  // It falls at every step until it is down to rounding (near 0, float64
+  // jitters by an ulp or two of the weights), and ends there.
+  for (let i = 1; i < losses.length; i++) {
+    if (losses[i - 1] <= 1e-20 * firstLoss) break;
+    assert.ok(losses[i] < losses[i - 1], `loss rose at record ${i}`);
+  }
+  assert.ok(result.finalLoss < 1e-12 * firstLoss, `${result.finalLoss}`);
+}
+
+Deno.test({
+  name:
+    "train.ts --lr 0.1 warns that the loss grows, with λmax and a rate that converges",
+  ignore: noRun,
+  async fn() {
+    const r = await run("train.ts", ["--lr", "0.1"]);
+    // Not --strict: the run finishes (exit 0) and prints as before …
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^step 0: 113\.28999999999999$/m);
+    // … but says on stderr that it diverges. The loss is multiplied by
+    // (1 − 2 × 0.1 × 78)² = 14.6² at every step: 113.29 × 14.6^200 at 100.
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 2, r.stderr);
+    const grew =
+      /^warning: The loss grew at each of 100 steps in a row \(from 113\.28999999999999 at step 0 to (\S+) at step 100\) with learning rate 0\.1: training is diverging\.$/
+        .exec(lines[0]);
+    assert.ok(grew, lines[0]);
+    assertClose(Number(grew[1]), 113.29 * 14.6 ** 200, 1e-9);
+    assert.equal(lines[1], ADVICE_78);
+    // The suggested rate converges: the loss falls at every step.
+    assert.equal(suggested(r.stderr), "0.0064");
+    assertConverged(
+      await run("train.ts", ["--json", "--lr", "0.0064", "--log-every", "1"]),
+      113.28999999999999,
+    );
+    // With --json and --lang ja the warning is there too; stdout stays JSON.
+    const json = await run("train.ts", ["--lr", "0.1", "--json"]);
+    assert.equal(json.code, 0);
+    assert.equal(Object.keys(JSON.parse(json.stdout)).length, 4);
+    assert.match(json.stderr, /^warning: The loss grew/);
+    const ja = await run("train.ts", ["--lr", "0.1", "--lang", "ja"]);
+    assert.equal(ja.code, 0);
+    assert.match(
+      ja.stderr,
+      /^警告: 学習率 0\.1 で Loss が 100 回続けて増えました\(0 回目の 113\.28999999999999 から 100 回目の \S+ まで\): 学習が発散しています。\n/,
+    );
+    assert.match(
+      ja.stderr,
+      /例: --learning-rate 0\.0064。学習が安定するのは学習率が 1\/λmax = 0\.01282 より小さいときです\(λmax = 78 は x·xᵀ の最大固有値\)。/,
+    );
+    assert.equal(suggested(ja.stderr), "0.0064");
+  },
+});
+
+Deno.test({
+  name: "train.ts --strict fails when the loss grows for 10 steps in a row",
+  ignore: noRun,
+  async fn() {
+    const r = await run("train.ts", ["--lr", "0.1", "--strict"]);
+    assertPlainFailure(
+      r,
+      /^error: The loss grew at each of 100 steps in a row/,
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\n.*λmax = 78\b/);
+    // Ten increases make a warning, nine do not: --steps N gives N of them.
+    const nine = await run("train.ts", [
+      "--lr",
+      "0.1",
+      "--steps",
+      "9",
+      "--strict",
+    ]);
+    assertOk(nine);
+    const ten = await run("train.ts", ["--lr", "0.1", "--steps", "10"]);
+    assert.equal(ten.code, 0);
+    assert.match(ten.stderr, /grew at each of 10 steps in a row/);
+    assertPlainFailure(
+      await run("train.ts", ["--lr", "0.1", "--steps", "10", "--strict"]),
+      /grew at each of 10 steps/,
+    );
+    // A run that converges is not touched by --strict: the article's run.
+    const article = await run("train.ts", ["--strict", "--json"]);
+    assertOk(article);
+    assert.equal(JSON.parse(article.stdout).finalLoss, ARTICLE_FINAL_LOSS);
+    // Just under the limit 1/78 the loss still falls; just over it, it grows.
+    assertOk(
+      await run("train.ts", ["--lr", "0.0128", "--steps", "500", "--strict"]),
+    );
+    assertPlainFailure(
+      await run("train.ts", ["--lr", "0.0129", "--steps", "500", "--strict"]),
+      /grew at each of 500 steps/,
+    );
+  },
+});
+
+Deno.test({
+  name: "train.ts divergence advice: overflow, a trained bias, in Japanese",
+  ignore: noRun,
+  async fn() {
+    // Overflow (the existing stop at step 70) now gives the same advice.
+    const r = await run("train.ts", ["--lr", "1"]);
+    assertPlainFailure(r, /step 70\b/);
+    assert.equal(r.stderr.trimEnd().split("\n")[1], ADVICE_78);
+    // The bias trained: x with a row of ones, λmax = 79.
+    const bias = await run("train.ts", ["--lr", "0.1", "--train-bias"]);
+    assert.equal(bias.code, 0);
+    assert.match(
+      bias.stderr,
+      /such as --learning-rate 0\.0063: training is stable only below 1\/λmax = 0\.01266, where λmax = 79 is the largest eigenvalue of x·xᵀ, x with a row of ones for the trained bias\./,
+    );
+    assert.equal(suggested(bias.stderr), "0.0063");
+    assertConverged(
+      await run("train.ts", [
+        "--json",
+        "--train-bias",
+        "--lr",
+        "0.0063",
+        "--steps",
+        "200",
+        "--log-every",
+        "1",
+      ]),
+      113.28999999999999,
+    );
+    const ja = await run("train.ts", ["--lr", "1", "--lang", "ja"]);
+    assertPlainFailure(
+      ja,
+      /^エラー: 70 回目 \(step 70\) で学習が発散しました: 学習率 1 で Loss が Infinity になりました。$/m,
+    );
+    assert.match(ja.stderr, /λmax = 78 は x·xᵀ の最大固有値/);
+  },
+});
+
+Deno.test({
+  name:
+    "train.ts --config: λmax from a batch of samples, and its rate converges",
+  ignore: noFiles,
+  async fn() {
+    // Two samples (3, 4, 0) and (0, 0, 1), bias trained: with the row of
+    // ones they are (3, 4, 0, 1) and (0, 0, 1, 1). x·xᵀ (4x4) has the same
+    // nonzero eigenvalues as xᵀ·x = [[26, 1], [1, 2]]: 14 ± √145. So
+    // λmax = 14 + √145 = 26.0416…, the limit 1/λmax = 0.0384001… and half
+    // of it 0.0192000… → 0.019.
+    const lambda = 14 + Math.sqrt(145);
+    const config = {
+      w: [[0, 0, 0]],
+      x: [[3, 0], [4, 0], [0, 1]],
+      b: [[0]],
+      d: [[1, 2]],
+      learningRate: 0.05,
+      steps: 100,
+      trainBias: true,
+    };
+    // Without the bias: the samples are orthogonal, λmax = 3² + 4² = 25.
+    await withConfigs({
+      "orth.json": JSON.stringify(config),
+      "nobias.json": JSON.stringify({ ...config, trainBias: false }),
+    }, async (path) => {
+      const read = [`--allow-read=${path("orth.json")},${path("nobias.json")}`];
+      const r = await run("train.ts", ["--config", path("orth.json")], read);
+      assert.equal(r.code, 0);
+      assert.match(r.stderr, /^warning: The loss grew at each of \d+ steps/);
+      assert.ok(
+        r.stderr.includes(
+          `such as --learning-rate 0.019: training is stable only below 1/λmax = ${
+            Number((1 / lambda).toPrecision(4))
+          }, where λmax = ${
+            Number(lambda.toPrecision(10))
+          } is the largest eigenvalue of x·xᵀ, x with a row of ones`,
+        ),
+        r.stderr,
+      );
+      assert.match(r.stderr, /λmax = 26\.04159458 /);
+      assertConverged(
+        await run("train.ts", [
+          "--config",
+          path("orth.json"),
+          "--json",
+          "--lr",
+          suggested(r.stderr),
+          "--steps",
+          "1000",
+          "--log-every",
+          "1",
+        ], read),
+        5,
+      );
+      const nobias = await run(
+        "train.ts",
+        ["--config", path("nobias.json")],
+        read,
+      );
+      assert.match(
+        nobias.stderr,
+        /such as --learning-rate 0\.02: training is stable only below 1\/λmax = 0\.04, where λmax = 25 is the largest eigenvalue of x·xᵀ\./,
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "train.ts --config: λmax for three samples, and for a 201x201 x",
+  ignore: noFiles,
+  async fn() {
+    // numpy: numpy.linalg.eigvalsh(X @ X.T).max() for BATCH's x with a row of
+    // ones (BATCH trains the bias) is 80.52836129492303: 1/λmax = 0.0124179…,
+    // half of it 0.0062089… → 0.0062. (Without the row: 79.59304639583652.)
+    // x = diag(1, 2, …, 201): x·xᵀ = diag(1, 4, …, 201²), λmax = 201² = 40401,
+    // too big for Jacobi, so power iteration; 1/40401 = 0.0000247518…, half
+    // of it 0.0000123759… → 0.000012.
+    const n = 201;
+    const diagonal = Array.from(
+      { length: n },
+      (_, i) => Array.from({ length: n }, (_, j) => i === j ? i + 1 : 0),
+    );
+    await withConfigs({
+      "batch.json": JSON.stringify({ ...BATCH, learningRate: 0.03 }),
+      "big.json": JSON.stringify({
+        w: [Array(n).fill(0)],
+        x: diagonal,
+        b: [[0]],
+        d: [Array(n).fill(1)],
+        learningRate: 0.001,
+        steps: 20,
+      }),
+    }, async (path) => {
+      const read = [`--allow-read=${path("batch.json")},${path("big.json")}`];
+      const batch = await run("train.ts", [
+        "--config",
+        path("batch.json"),
+        "--json",
+      ], read);
+      assert.equal(batch.code, 0);
+      assert.match(
+        batch.stderr,
+        /such as --learning-rate 0\.0062: training is stable only below 1\/λmax = 0\.01242, where λmax = 80\.52836129 is the largest eigenvalue of x·xᵀ, x with a row of ones/,
+      );
+      assertConverged(
+        await run("train.ts", [
+          "--config",
+          path("batch.json"),
+          "--json",
+          "--lr",
+          suggested(batch.stderr),
+          "--steps",
+          "5000",
+          "--log-every",
+          "1",
+        ], read),
+        139.9925,
+      );
+      const big = await run("train.ts", ["--config", path("big.json")], read);
+      assert.equal(big.code, 0);
+      assert.match(
+        big.stderr,
+        /such as --learning-rate 0\.000012: training is stable only below 1\/λmax = 0\.00002475, where λmax = 40401 is the largest eigenvalue of x·xᵀ\./,
+      );
+    });
+  },
+});
