@@ -20,6 +20,17 @@ import { matmulExact } from "../lib/kernels/_matmul.ts";
 import { matmulPacked } from "../lib/kernels/_matmul_packed.ts";
 import { matmulWasm, wasmAvailable } from "../lib/kernels/_matmul_wasm.ts";
 import {
+  BATCH,
+  batchesOf,
+  LEARNING_RATE,
+  mnistLike,
+  SAMPLES,
+  simpleConvNet,
+  twoLayerNet,
+  twoLayerParams,
+  valueAndGradIteration,
+} from "./_networks.ts";
+import {
   makeSpiral,
   SPIRAL,
   type SpiralData,
@@ -246,7 +257,7 @@ async function trainTarget(): Promise<void> {
       const npRate = steps / (np.seconds as number);
       ref = `numpy ${(npRate / 1e3).toFixed(0)} k steps/s`;
       ratio = fmtRatio(oursRate / npRate);
-      met = oursRate / npRate >= 20;
+      met = oursRate / npRate >= 100;
     }
   }
   rows.push({
@@ -256,7 +267,7 @@ async function trainTarget(): Promise<void> {
     ours: `${(oursRate / 1e6).toFixed(2)} M steps/s`,
     reference: ref,
     ratio,
-    goal: "≥ 20× numpy",
+    goal: "≥ 100× numpy",
     met: verdict(met),
   });
 }
@@ -296,12 +307,13 @@ const dotTable: string[] = [];
 
 // 2 and 3. dot at n = 256 against ml-matrix and numpy; plus a size sweep.
 async function dotTargets(): Promise<void> {
-  const sizes = QUICK ? [8, 64, 256] : [4, 8, 16, 32, 64, 128, 256, 512];
+  const sizes = QUICK ? [16, 64, 256, 512] : [4, 8, 16, 32, 64, 128, 256, 512];
   dotTable.push(
     "| n | toolkit `dot` | ml-matrix `mmul` | numpy (1 thread) | toolkit / ml-matrix | toolkit / numpy |",
     "|---:|---:|---:|---:|---:|---:|",
   );
   let at256: { ours: number; ml: number; np: number | null } | null = null;
+  const issue: { n: number; ours: number; np: number | null }[] = [];
   for (const n of sizes) {
     const a = randomMatrix(n, 1), b = randomMatrix(n, 2);
     const ma = mlMatrix(n, 1), mb = mlMatrix(n, 2);
@@ -320,6 +332,22 @@ async function dotTargets(): Promise<void> {
       } | ${np === null ? "—" : fmtRatio(np / ours)} |`,
     );
     if (n === 256) at256 = { ours, ml, np };
+    if (n === 16 || n === 64 || n === 512) issue.push({ n, ours, np });
+  }
+  for (const { n, ours, np } of issue) {
+    const goal = n === 512 ? 0.8 : 0.7;
+    rows.push({
+      target: `float64 \`dot\`, n = ${n}${
+        n === 512 ? " (both cores allowed; numpy on one)" : ""
+      }`,
+      ours: `${fmtTime(ours)} (${gflops(n, ours)})`,
+      reference: np === null
+        ? "numpy not run"
+        : `numpy ${fmtTime(np)} (${gflops(n, np)})`,
+      ratio: np === null ? "—" : `${fmtRatio(np / ours)} numpy's speed`,
+      goal: `≥ ${goal}× numpy`,
+      met: verdict(np === null ? null : np / ours >= goal),
+    });
   }
   if (at256 === null) return;
   const { ours, ml, np } = at256;
@@ -341,6 +369,134 @@ async function dotTargets(): Promise<void> {
     goal: "≥ 0.25× numpy (stretch 0.3×)",
     met: verdict(np === null ? null : np / ours >= 0.25),
   });
+}
+
+// The networks of the issue (bench/_networks.ts): one iteration of
+// TwoLayerNet through `fit` and through `valueAndGrad`, dense and sparse
+// input, and of SimpleConvNet through `fit`, against numpy written the book's
+// way (bench/compare_numpy.py).
+async function networkTargets(): Promise<void> {
+  const ms = QUICK ? 300 : 2000;
+  const npSeconds = QUICK ? "1" : "4";
+  for (const sparse of [false, true]) {
+    const data = mnistLike(sparse);
+    const kind = sparse ? "MNIST-like input (80 % zeros)" : "dense input";
+    let np: number | null = null;
+    if (HAVE_NUMPY) {
+      const out = await numpy([
+        "twolayer",
+        sparse ? "sparse" : "dense",
+        npSeconds,
+      ]);
+      np = out ? out.seconds as number : null;
+    }
+    const { model, params } = twoLayerNet();
+    const optimizer = toolkit.sgd(LEARNING_RATE);
+    const iterations = SAMPLES / BATCH;
+    const viaFit = best(
+      () =>
+        toolkit.fit(model, params, data, {
+          epochs: 1,
+          batchSize: BATCH,
+          optimizer,
+        }),
+      ms,
+    ) / iterations;
+    const batches = batchesOf(data);
+    const step = valueAndGradIteration(optimizer);
+    const p0 = twoLayerParams();
+    const viaGrad = best(() => {
+      let p = p0, state = optimizer.init(p0);
+      for (const batch of batches) {
+        ({ params: p, state } = step(p, state, batch));
+      }
+      return p;
+    }, ms) / batches.length;
+    for (
+      const [how, ours] of [
+        ["`fit`", viaFit],
+        ["`valueAndGrad` of a user-written loss + `sgd`", viaGrad],
+      ] as const
+    ) {
+      rows.push({
+        target:
+          `TwoLayerNet iteration (784-100-10 ReLU, batch ${BATCH}, SGD), ${kind}, ${how}`,
+        ours: fmtTime(ours),
+        reference: np === null ? "numpy not run" : `numpy ${fmtTime(np)}`,
+        ratio: np === null ? "—" : `${fmtRatio(np / ours)} numpy's speed`,
+        goal: "≥ 1.0× numpy",
+        met: verdict(np === null ? null : np / ours >= 1),
+      });
+    }
+  }
+  notes.push(
+    `TwoLayerNet: \`fit\` runs one epoch of ${SAMPLES} samples (${
+      SAMPLES / BATCH
+    } iterations, each gathering its shuffled batch); the \`valueAndGrad\` row cycles through ${
+      SAMPLES / BATCH
+    } batches built beforehand (the toolkit has no public column gather); numpy draws each batch with \`numpy.random.choice\` and fancy indexing, as the book does.`,
+  );
+  const data = mnistLike(false);
+  const { model, params } = simpleConvNet();
+  const optimizer = toolkit.sgd(LEARNING_RATE);
+  const conv = best(
+    () =>
+      toolkit.fit(model, params, {
+        x: data.x,
+        d: data.d,
+      }, { epochs: 1, batchSize: BATCH, optimizer }),
+    QUICK ? 500 : 4000,
+  ) / (SAMPLES / BATCH);
+  let np: number | null = null;
+  if (HAVE_NUMPY) {
+    const out = await numpy(["convnet", "dense", QUICK ? "2" : "8"]);
+    np = out ? out.seconds as number : null;
+  }
+  rows.push({
+    target:
+      `SimpleConvNet iteration (conv 30×5×5, ReLU, pool 2, dense 100, ReLU, dense 10; batch ${BATCH}; 28×28), \`fit\``,
+    ours: fmtTime(conv),
+    reference: np === null ? "numpy not run" : `numpy (im2col) ${fmtTime(np)}`,
+    ratio: np === null ? "—" : `${fmtRatio(np / conv)} numpy's speed`,
+    goal: "≥ 1.0× numpy",
+    met: verdict(np === null ? null : np / conv >= 1),
+  });
+}
+
+// add, mul and relu at 100×100 and 1000×1000, in ns per entry.
+async function elementwiseTargets(): Promise<void> {
+  for (const n of [100, 1000]) {
+    const a = randomMatrix(n, 5), b = randomMatrix(n, 6);
+    const ops = {
+      add: () => toolkit.add(a, b),
+      mul: () => toolkit.mul(a, b),
+      relu: () => toolkit.relu(a),
+    };
+    for (const [name, f] of Object.entries(ops)) {
+      const ours = best(f, QUICK ? 60 : 400) / (n * n);
+      let np: number | null = null;
+      if (HAVE_NUMPY) {
+        const out = await numpy([
+          "elementwise",
+          name,
+          String(n),
+          QUICK ? "0.3" : "1",
+        ]);
+        np = out ? out.seconds as number / (n * n) : null;
+      }
+      const ns = (s: number) => `${(s * 1e9).toFixed(2)} ns/entry`;
+      rows.push({
+        target: `\`${name}\`, ${n}×${n}${
+          name === "relu" ? " (numpy: `maximum(a, 0)`)" : ""
+        }`,
+        ours: ns(ours),
+        reference: np === null ? "numpy not run" : `numpy ${ns(np)}`,
+        ratio: np === null ? "—" : `${fmtRatio(np / ours)} numpy's speed`,
+        goal: "≥ 0.7× numpy",
+        met: verdict(np === null ? null : np / ours >= 0.7),
+      });
+    }
+  }
 }
 
 // Where the exact path and the WebAssembly path cross (lib/_kernels.ts).
@@ -391,7 +547,7 @@ async function processTarget(): Promise<void> {
     if (py !== null) {
       ref = `\`python3 bench/article.py\` ${fmtTime(py)}`;
       ratio = `${fmtRatio(ours / py)} the time`;
-      met = ours / py <= 0.5;
+      met = ours / py <= 0.3;
     }
   }
   rows.push({
@@ -399,7 +555,7 @@ async function processTarget(): Promise<void> {
     ours: ours === null ? "failed" : fmtTime(ours),
     reference: ref,
     ratio,
-    goal: "≤ 0.5× python's wall time",
+    goal: "≤ 0.3× python's wall time",
     met: verdict(met),
   });
 }
@@ -568,6 +724,8 @@ async function digitsTarget(): Promise<void> {
 const header = await machine();
 await trainTarget();
 await dotTargets();
+await networkTargets();
+await elementwiseTargets();
 crossover();
 await processTarget();
 await spiralTarget();

@@ -25,7 +25,7 @@ function square(n: number, seed: number): Matrix {
   );
 }
 
-for (const n of [2, 8, 32, 128, 256, 512]) {
+for (const n of [2, 8, 16, 32, 64, 128, 256, 512]) {
   const a = square(n, 1), b = square(n, 2);
   Deno.bench({
     name: `dot ${n}x${n}`,

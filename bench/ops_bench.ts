@@ -1,11 +1,12 @@
 // `deno task bench`: elementwise ops, reductions and transpose, on the
-// article's sizes and on a 256x256 matrix.
+// article's sizes, on 256x256, and on the issue's 100x100 and 1000x1000.
 import {
   add,
   map,
   type Matrix,
   matrix,
   mul,
+  relu,
   scale,
   sub,
   sum,
@@ -24,7 +25,9 @@ function square(rows: number, cols: number, seed: number): Matrix {
   );
 }
 
-for (const [r, c] of [[2, 3], [100, 32], [256, 256]]) {
+for (
+  const [r, c] of [[2, 3], [100, 32], [100, 100], [256, 256], [1000, 1000]]
+) {
   const a = square(r, c, 1), b = square(r, c, 2), col = square(r, 1, 3);
   const g = `${r}x${c}`;
   Deno.bench({
@@ -37,6 +40,7 @@ for (const [r, c] of [[2, 3], [100, 32], [256, 256]]) {
   Deno.bench({ name: `sub ${g}`, group: g, fn: () => void sub(a, b) });
   Deno.bench({ name: `mul ${g}`, group: g, fn: () => void mul(a, b) });
   Deno.bench({ name: `scale ${g}`, group: g, fn: () => void scale(a, 0.5) });
+  Deno.bench({ name: `relu ${g}`, group: g, fn: () => void relu(a) });
   Deno.bench({
     name: `map relu ${g}`,
     group: g,
