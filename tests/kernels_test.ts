@@ -4,7 +4,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { EXACT_LIMIT, matmul, matmulExact } from "../lib/kernels/_matmul.ts";
-import { binary, type BinaryOp } from "../lib/kernels/_elementwise.ts";
+import {
+  binary,
+  binaryFinite,
+  type BinaryOp,
+} from "../lib/kernels/_elementwise.ts";
 import { matmulPacked } from "../lib/kernels/_matmul_packed.ts";
 import { matmulWasm, wasmAvailable } from "../lib/kernels/_matmul_wasm.ts";
 import { WASM_MATMUL_BASE64 } from "../lib/kernels/_wasm_matmul_bytes.ts";
@@ -318,5 +322,31 @@ Deno.test("elementwise kernels broadcast as numpy does and never write into thei
       },
     ),
     { seed: 8, numRuns: 300 },
+  );
+});
+
+Deno.test("binaryFinite: the kernel's result, or null when an entry is not finite", () => {
+  const big = Float64Array.of(1, 1e300, 3, 4);
+  const ops: BinaryOp[] = ["add", "sub", "mul", "div"];
+  for (const op of ops) {
+    // Same shapes, and a column broadcast across a row (strided loop).
+    for (const [rows, cols, brs, bcs] of [[2, 2, 2, 1], [2, 2, 1, 0]]) {
+      const b = Float64Array.of(2, 0.5, 0.25, 8);
+      assert.deepEqual(
+        binaryFinite(op, big, b, rows, cols, 2, 1, brs, bcs),
+        binary(op, big, b, rows, cols, 2, 1, brs, bcs),
+      );
+    }
+  }
+  const huge = Float64Array.of(Number.MAX_VALUE, -Number.MAX_VALUE);
+  assert.equal(binaryFinite("add", huge, huge, 1, 2, 2, 1, 2, 1), null);
+  assert.equal(
+    binaryFinite("sub", huge, huge.map((v) => -v), 2, 1, 1, 0, 1, 0),
+    null,
+  );
+  assert.equal(binaryFinite("mul", huge, huge, 1, 2, 0, 1, 0, 1), null);
+  assert.equal(
+    binaryFinite("div", huge, Float64Array.of(0.5), 1, 2, 0, 1, 0, 0),
+    null,
   );
 });

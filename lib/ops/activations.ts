@@ -21,6 +21,11 @@ interface ElementwiseSpec {
   readonly name: string;
   /** Writes f(x) into `y`; may throw a RangeError for inputs out of its domain. */
   readonly forward: (x: Float64Array, y: Float64Array, fn: string) => void;
+  /**
+   * True when f of a finite number is always finite (relu, sigmoid, tanh):
+   * the result then skips the finite check, a second pass over it.
+   */
+  readonly bounded?: boolean;
   /** Writes g ⊙ f′(x) into `out`, given the input x and the output y = f(x). */
   readonly backward: (
     g: Float64Array,
@@ -36,12 +41,13 @@ interface ElementwiseSpec {
  */
 export function elementwise(spec: ElementwiseSpec): Elementwise {
   const fn = `${spec.name}(m)`;
+  const bounded = spec.bounded === true;
   const op = defineOp({
     name: spec.name,
     forward: (m: Matrix) => {
       const y = new Float64Array(m.rows * m.cols);
       spec.forward(dataOf(m), y, fn);
-      assertFiniteResult(y, fn);
+      if (!bounded) assertFiniteResult(y, fn);
       return fromData(m.rows, m.cols, y);
     },
     backward: (g, { args: [m], output }) => {
@@ -75,6 +81,7 @@ export function elementwise(spec: ElementwiseSpec): Elementwise {
  */
 export const sigmoid: Elementwise = elementwise({
   name: "sigmoid",
+  bounded: true,
   forward(x, y) {
     for (let i = 0; i < y.length; i++) y[i] = sigmoidOf(x[i]);
   },
@@ -101,6 +108,7 @@ export const sigmoid: Elementwise = elementwise({
  */
 export const tanh: Elementwise = elementwise({
   name: "tanh",
+  bounded: true,
   forward(x, y) {
     for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]);
   },
@@ -128,8 +136,12 @@ export const tanh: Elementwise = elementwise({
  */
 export const relu: Elementwise = elementwise({
   name: "relu",
+  bounded: true,
   forward(x, y) {
-    for (let i = 0; i < y.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i];
+      y[i] = v > 0 ? v : 0;
+    }
   },
   // 1 where x > 0, else 0 (0 at the kink x = 0, as PyTorch).
   backward(g, x, _y, out) {
@@ -156,6 +168,7 @@ export const relu: Elementwise = elementwise({
  */
 export const leakyRelu: Elementwise = elementwise({
   name: "leakyRelu",
+  bounded: true,
   forward(x, y) {
     for (let i = 0; i < y.length; i++) y[i] = x[i] > 0 ? x[i] : 0.01 * x[i];
   },

@@ -13,7 +13,11 @@ import {
   describe,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
-import { binary, type BinaryOp } from "../kernels/_elementwise.ts";
+import {
+  binary,
+  binaryFinite,
+  type BinaryOp,
+} from "../kernels/_elementwise.ts";
 import { defineOp } from "../autodiff/define_op.ts";
 import { activeTape } from "../autodiff/_tape.ts";
 import {
@@ -34,7 +38,7 @@ function elementwise(
   const [rows, cols] = broadcastShape(a, b, fn, verb);
   const [ars, acs] = strides(a);
   const [brs, bcs] = strides(b);
-  const out = binary(
+  const out = binaryFinite(
     kernel,
     dataOf(a),
     dataOf(b),
@@ -45,8 +49,14 @@ function elementwise(
     brs,
     bcs,
   );
-  assertFiniteResult(out, fn);
-  return fromData(rows, cols, out);
+  if (out === null) {
+    // Some entry overflowed: compute again to find and name it.
+    assertFiniteResult(
+      binary(kernel, dataOf(a), dataOf(b), rows, cols, ars, acs, brs, bcs),
+      fn,
+    );
+  }
+  return fromData(rows, cols, out as Float64Array);
 }
 
 /** g ⊙ k for a same-shape array k: the gradient of a product's factor. */
