@@ -157,6 +157,54 @@ function gatherColumns(
 }
 
 /**
+ * Inputs up to this many entries get a sample-major copy for gathering
+ * batches (64 MB of float64): a batch then reads each sample's contiguous
+ * entries instead of one cache line per entry across the whole input.
+ */
+const SAMPLE_MAJOR_LIMIT = 2 ** 23;
+
+/** The r x n matrix's entries sample by sample (n x r), in 32 x 32 tiles. */
+function sampleMajor(m: Matrix): Float64Array {
+  const src = dataOf(m), r = m.rows, n = m.cols;
+  const out = new Float64Array(r * n);
+  for (let i0 = 0; i0 < r; i0 += 32) {
+    const i1 = Math.min(i0 + 32, r);
+    for (let j0 = 0; j0 < n; j0 += 32) {
+      const j1 = Math.min(j0 + 32, n);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) out[j * r + i] = src[i * n + j];
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * As {@linkcode gatherColumns}, from the sample-major copy `t` (n x r) of an
+ * r x n matrix: the same entries, eight samples at a time so that each row of
+ * the batch is written a cache line at a time.
+ */
+function gatherSamples(
+  t: Float64Array,
+  r: number,
+  order: readonly number[],
+  start: number,
+  count: number,
+): Matrix {
+  const out = new Float64Array(r * count);
+  const offsets = new Int32Array(count);
+  for (let j = 0; j < count; j++) offsets[j] = order[start + j] * r;
+  for (let j0 = 0; j0 < count; j0 += 8) {
+    const j1 = Math.min(j0 + 8, count);
+    for (let i = 0; i < r; i++) {
+      const o = i * count;
+      for (let j = j0; j < j1; j++) out[o + j] = t[offsets[j] + i];
+    }
+  }
+  return fromData(r, count, out);
+}
+
+/**
  * Trains a model by mini-batch gradient descent. Each epoch shuffles the
  * samples with a generator seeded from `seed` (so the same seed gives the
  * same training), splits them into batches of `batchSize`, and for each
@@ -263,6 +311,9 @@ export function fit(
   }
 
   const n = x.cols;
+  const xt = x.rows * n <= SAMPLE_MAJOR_LIMIT && n > batchSize
+    ? sampleMajor(x)
+    : null;
   let modelState = (o.state ?? model.initState()) as Params[];
   let current = params.slice();
   let state = optimizer.init(current);
@@ -289,7 +340,9 @@ export function fit(
     let correct = 0;
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
-      const bx = gatherColumns(x, order, start, count);
+      const bx = xt === null
+        ? gatherColumns(x, order, start, count)
+        : gatherSamples(xt, x.rows, order, start, count);
       const bd = gatherColumns(d, order, start, count);
       let output: Matrix = bx;
       let nextState = modelState;
