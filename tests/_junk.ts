@@ -567,6 +567,27 @@ export const plausible: Record<string, unknown[]> = {
  * gradient), a random pairing rarely does.
  */
 export const recipes: Record<string, unknown[][]> = {
+  contourPaths: [[
+    userFn((x: number, y: number) => x * x + y * y),
+    [{ name: "a", points: [[-2, 1], [0, 0]] }],
+    { xRange: [-3, 3], yRange: [-2, 2], levels: [1, 4] },
+  ]],
+  histogramGrid: [[[{ label: "r", cells: [[0.5, 0.5, 0.55], [0.5, 0.45]] }], {
+    range: [0, 1],
+    bins: 10,
+  }]],
+  scatterPlot: [[[{ x: 1e-3, y: 1e-6, value: 0.9 }, {
+    x: 1e-5,
+    y: 1e-5,
+    value: 0.1,
+  }], {
+    xScale: "log",
+    yScale: "log",
+  }]],
+  lineChartGrid: [[[{
+    title: "p",
+    series: [{ name: "train", values: [0.5, 0.9, 1] }],
+  }], { yRange: [0, 1] }]],
   fit: [
     [net1.model, net1.params, xorOneHot, {
       epochs: 2,
