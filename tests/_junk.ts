@@ -560,6 +560,11 @@ export const plausible: Record<string, unknown[]> = {
   boolean: [true, false],
 };
 
+const tableHeader = ["size", "colour", "kind"];
+const tableRows = [["1", "red", "a"], ["2", "blue", "b"], ["3", "red", "c"]];
+const tableEncoders = mod.fromTable(tableHeader, tableRows, { target: "kind" })
+  .encoders;
+
 /**
  * Whole argument lists known to work, per export, tried before the guided
  * search: where arguments must agree with each other (a model, its
@@ -567,6 +572,14 @@ export const plausible: Record<string, unknown[]> = {
  * gradient), a random pairing rarely does.
  */
 export const recipes: Record<string, unknown[][]> = {
+  fromTable: [[tableHeader, tableRows, { target: "kind" }]],
+  splitTable: [[
+    ["x", "label"],
+    Array.from({ length: 10 }, (_, i) => [String(i), i < 5 ? "low" : "high"]),
+    0,
+    { target: "label" },
+  ]],
+  applyEncoders: [[tableEncoders, tableHeader, [["2", "red", "a"]]]],
   contourPaths: [[
     userFn((x: number, y: number) => x * x + y * y),
     [{ name: "a", points: [[-2, 1], [0, 0]] }],
