@@ -54,6 +54,10 @@
  * - data sets ({@linkcode xor}, {@linkcode spiral}, {@linkcode moons}) and
  *   pictures ({@linkcode lineChart}, {@linkcode decisionBoundary},
  *   {@linkcode asciiChart}).
+ * - small multiples for ゼロから作るDeep Learning chapter 6: optimizers' paths
+ *   over contour lines ({@linkcode contourPaths}), activation histograms
+ *   ({@linkcode histogramGrid}), panels of curves ({@linkcode lineChartGrid})
+ *   and points coloured by a value on log axes ({@linkcode scatterPlot}).
  *
  * ## Errors, determinism, permissions
  *
@@ -247,6 +251,22 @@ export {
   xor,
 } from "./lib/data/datasets.ts";
 export {
+  applyEncoders,
+  type ApplyEncodersOptions,
+  type CategoricalEncoder,
+  type ColumnEncoder,
+  type EncodedTable,
+  type FittedTable,
+  fromTable,
+  type NumericEncoder,
+  splitTable,
+  type SplitTableOptions,
+  type TableEncoders,
+  type TableOptions,
+  type TableSplit,
+  type TableTask,
+} from "./lib/data/tabular.ts";
+export {
   type Idx,
   mnist,
   type MnistFiles,
@@ -268,6 +288,27 @@ export {
   type ImageGridOptions,
   type ImagePanel,
 } from "./lib/viz/images.ts";
+export {
+  type ContourPath,
+  contourPaths,
+  type ContourPathsOptions,
+} from "./lib/viz/contour.ts";
+export {
+  histogramGrid,
+  type HistogramGridOptions,
+  type HistogramRow,
+} from "./lib/viz/histograms.ts";
+export {
+  scatterPlot,
+  type ScatterPlotOptions,
+  type ScatterPoint,
+} from "./lib/viz/scatter.ts";
+export {
+  type GridSeries,
+  lineChartGrid,
+  type LineChartGridOptions,
+  type LinePanel,
+} from "./lib/viz/small_multiples.ts";
 export {
   asciiChart,
   type AsciiChartOptions,

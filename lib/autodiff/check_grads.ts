@@ -15,7 +15,7 @@ import {
 import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
 import { readTree, rebuild, type Structure } from "../core/_tree.ts";
 import { createRng } from "../core/random.ts";
-import { valueAndGrad } from "./grad.ts";
+import { gradientOf } from "./grad.ts";
 
 /** Options for {@linkcode checkGrads}. */
 export interface CheckGradsOptions {
@@ -164,7 +164,7 @@ export function checkGrads<P extends object>(
   );
   const { leaves, structure } = readTree(params, FN, "params");
   const names = paths(structure, "", []);
-  const analytic = valueAndGrad(f)(params);
+  const analytic = gradientOf(f, params, FN);
   const grads = readTree(analytic.grad, FN, "the gradient").leaves;
   const rng = createRng(seed);
   let worst = 0;

@@ -239,7 +239,12 @@ export function trace<P>(
   return { tape, leaves, structure, leafIds, start, value, grads };
 }
 
-function evaluate<P>(
+/**
+ * The value of `f` at `params` and its gradient, as the function made by
+ * {@linkcode valueAndGrad} gives them. Internal (fit and checkGrads call it):
+ * `fn` names the public call in messages.
+ */
+export function gradientOf<P>(
   f: (params: P) => number | Matrix,
   params: P,
   fn: string,
@@ -308,7 +313,7 @@ export function valueAndGrad<P extends object>(
 ): (params: P) => ValueAndGrad<P> {
   const fn = "valueAndGrad(f)(params)";
   assertFunction(f, "valueAndGrad(f)", "f");
-  return (params) => evaluate(f, params, fn);
+  return (params) => gradientOf(f, params, fn);
 }
 
 /**
@@ -337,5 +342,5 @@ export function grad<P extends object>(
 ): (params: P) => P {
   const fn = "grad(f)(params)";
   assertFunction(f, "grad(f)", "f");
-  return (params) => evaluate(f, params, fn).grad;
+  return (params) => gradientOf(f, params, fn).grad;
 }

@@ -93,8 +93,8 @@ export class Matrix {
       col < 0 || row >= this.#rows || col >= this.#cols
     ) {
       throw new RangeError(
-        `Cannot read entry (${String(row)}, ${
-          String(col)
+        `Cannot read entry (${indexText(row)}, ${
+          indexText(col)
         }) of a ${this.#rows}x${this.#cols} Matrix in at(row, col): indices must be integers within the shape`,
       );
     }
@@ -148,6 +148,18 @@ export class Matrix {
   [Symbol.for("Deno.customInspect")](): string {
     return `Matrix ${this.#rows}x${this.#cols} ${this.toString()}`;
   }
+}
+
+/**
+ * An index for a message: a number as is, anything else in a few words
+ * ("a string", "an object"). A local describe(): _checks.ts imports this file.
+ */
+function indexText(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 }
 
 /** Reads the backing array of a Matrix. Callers must never write into it. */

@@ -16,7 +16,7 @@ import {
   readOptions,
 } from "../core/_checks.ts";
 import { fromData } from "../core/_matrix.ts";
-import { oneHot, type Dataset } from "./datasets.ts";
+import { type Dataset, oneHot } from "./datasets.ts";
 
 /** An IDX file: its dimensions and its unsigned bytes, row-major. */
 export interface Idx {
@@ -35,7 +35,8 @@ export interface Idx {
  * @param bytes The whole file.
  * @param name What to call the file in messages.
  * @returns The dimensions and a view on the entries (not a copy).
- * @throws {TypeError} When `bytes` is not a Uint8Array.
+ * @throws {TypeError} When `bytes` is not a Uint8Array or `name` not a
+ * string.
  * @throws {RangeError} When the magic number is wrong, the type is not
  * unsigned bytes, or the file is shorter or longer than its header says.
  *
@@ -53,9 +54,22 @@ export interface Idx {
  */
 export function parseIdx(bytes: Uint8Array, name = "bytes"): Idx {
   const fn = "parseIdx(bytes, name)";
+  if (typeof name !== "string") {
+    throw new TypeError(
+      `Expected name of ${fn} to be a string, got ${describe(name)}`,
+    );
+  }
+  return readIdx(bytes, "bytes", name, fn);
+}
+
+/**
+ * Parses the IDX file `bytes`, the argument `arg` of `fn`, called `name` in
+ * the messages about its contents.
+ */
+function readIdx(bytes: unknown, arg: string, name: string, fn: string): Idx {
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(
-      `Expected bytes of ${fn} to be a Uint8Array, got ${describe(bytes)}`,
+      `Expected ${arg} of ${fn} to be a Uint8Array, got ${describe(bytes)}`,
     );
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
@@ -146,8 +160,8 @@ export interface MnistOptions {
 export function mnist(files: MnistFiles, options: MnistOptions = {}): Dataset {
   const fn = "mnist(files, options)";
   assertRecord(files, fn, "files", "an object { images, labels } of bytes");
-  const images = parseIdx(files.images, "files.images");
-  const labels = parseIdx(files.labels, "files.labels");
+  const images = readIdx(files.images, "files.images", "files.images", fn);
+  const labels = readIdx(files.labels, "files.labels", "files.labels", fn);
   const [n, h, w] = images.dims;
   if (images.dims.length !== 3 || h !== 28 || w !== 28) {
     throw new RangeError(

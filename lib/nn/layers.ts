@@ -12,6 +12,7 @@ import {
   assertInteger,
   assertMatrix,
   assertRecord,
+  describe,
   readOptions,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
@@ -25,6 +26,7 @@ import {
 } from "../ops/normalization.ts";
 import { conv2d as convOp, maxPool as poolOp } from "../ops/conv.ts";
 import type { Layer, LayerContext, LayerOutput, PlainLayer } from "./layer.ts";
+import { assertRng, initWeights } from "./_init.ts";
 
 /** The parameters of a dense layer. */
 export type DenseParams = {
@@ -44,24 +46,6 @@ export interface DenseOptions {
    * @default {"he"}
    */
   init?: "he" | "xavier";
-}
-
-/** Initial weights drawn from `rng`, as {@linkcode DenseOptions.init} says. */
-export function initWeights(
-  rng: Rng,
-  outputs: number,
-  inputs: number,
-  init: "he" | "xavier",
-): Matrix {
-  const w = new Float64Array(outputs * inputs);
-  if (init === "he") {
-    const sd = Math.sqrt(2 / inputs);
-    for (let i = 0; i < w.length; i++) w[i] = rng.normal(0, sd);
-  } else {
-    const limit = Math.sqrt(6 / (inputs + outputs));
-    for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-limit, limit);
-  }
-  return fromData(outputs, inputs, w);
 }
 
 /**
@@ -109,11 +93,12 @@ export function dense(
   ]);
   const name = `dense(${inputs}, ${outputs})`;
   const fnApply = `${name}.apply(params, x)`;
+  const fnInit = `${name}.init(rng)`;
   return Object.freeze({
     name,
     init: (rng: Rng): DenseParams =>
       Object.freeze({
-        w: initWeights(rng, outputs, inputs, init),
+        w: initWeights(rng, outputs, inputs, init, fnInit),
         b: fromData(outputs, 1, new Float64Array(outputs)),
       }),
     apply(params: DenseParams, x: Matrix): Matrix {
@@ -154,7 +139,8 @@ export function dense(
  * @param rate The probability of dropping an entry, in [0, 1).
  * @returns The layer.
  * @throws {TypeError} When rate is not a number. Its `apply` throws a
- * TypeError in training without an `rng`.
+ * TypeError when x is not a Matrix, the context (optional) is not
+ * `{ training, rng, state }`, or in training without an `rng`.
  * @throws {RangeError} When rate is not in [0, 1).
  *
  * @example Identity at evaluation, a seeded mask in training
@@ -178,23 +164,78 @@ export function dropout(rate: number): PlainLayer<Record<string, never>> {
     );
   }
   const name = `dropout(${rate})`;
+  const fnApply = `${name}.apply(params, x, context)`;
   return Object.freeze({
     name,
     init: () => ({}),
     apply(
       _params: Record<string, never>,
       x: Matrix,
-      context: LayerContext = { state: {} },
+      context?: LayerContext,
     ): Matrix {
-      if (!context.training || rate === 0) return x;
-      if (context.rng === undefined) {
+      assertMatrix(x, fnApply, "x");
+      const { training, rng } = readContext(context, fnApply);
+      if (!training || rate === 0) return x;
+      if (rng === undefined) {
         throw new TypeError(
-          `Cannot apply ${name} in training without options.rng: pass { training: true, rng: createRng(seed) } (fit does)`,
+          `Cannot apply ${name} in training without context.rng in ${fnApply}: pass { training: true, rng: createRng(seed) } (fit does)`,
         );
       }
-      return dropoutOp(x, { rate, rng: context.rng });
+      assertRng(rng, fnApply, "context.rng");
+      return dropoutOp(x, { rate, rng });
     },
   });
+}
+
+/**
+ * Reads a layer's context: undefined (evaluation, no state) or a record of
+ * `training` (a boolean), `rng` and `state`.
+ */
+function readContext(
+  context: unknown,
+  fn: string,
+): { training: boolean; rng: unknown; state: unknown } {
+  if (context === undefined) {
+    return { training: false, rng: undefined, state: undefined };
+  }
+  assertRecord(context, fn, "context", "an object { training, rng, state }");
+  for (const key of Object.keys(context)) {
+    if (key !== "training" && key !== "rng" && key !== "state") {
+      const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
+      throw new TypeError(
+        `Unknown key ${
+          JSON.stringify(shown)
+        } in context of ${fn}: expected training, rng or state`,
+      );
+    }
+  }
+  const o = context;
+  const training = o.training ?? false;
+  if (typeof training !== "boolean") {
+    throw new TypeError(
+      `Expected context.training of ${fn} to be a boolean, got ${
+        describe(training)
+      }`,
+    );
+  }
+  return { training, rng: o.rng, state: o.state };
+}
+
+/** Throws unless `m` is a features x 1 Matrix. */
+function assertColumn(
+  m: unknown,
+  fn: string,
+  name: string,
+  features: number,
+): asserts m is Matrix {
+  assertMatrix(m, fn, name);
+  if (m.rows !== features || m.cols !== 1) {
+    throw new RangeError(
+      `Expected ${name} of ${fn} to be ${features}x1, one entry per feature, got a ${
+        shapeText(m)
+      } Matrix`,
+    );
+  }
 }
 
 /** Options for {@linkcode batchNorm}. */
@@ -231,6 +272,26 @@ export type BatchNormState = {
 };
 
 /**
+ * A batch-normalization layer: a {@linkcode Layer} whose `apply` may be
+ * called without a context (evaluation with the initial state).
+ */
+export interface BatchNormLayer
+  extends Layer<BatchNormLayerParams, BatchNormState> {
+  /** The running averages at the start: means 0, variances 1. */
+  initState(): BatchNormState;
+  /**
+   * In training (`context.training`), the batch normalized with its own
+   * moments and the updated running averages; else the batch normalized
+   * with the running averages of `context.state` (default the initial ones).
+   */
+  apply(
+    params: BatchNormLayerParams,
+    x: Matrix,
+    context?: LayerContext<BatchNormState>,
+  ): Matrix | LayerOutput<BatchNormState>;
+}
+
+/**
  * Batch normalization as a layer (Ioffe and Szegedy 2015; ゼロから作る
  * Deep Learning §6.3). In training it normalizes each feature (row) with the
  * batch's mean and biased variance (see the op `batchNorm`), then updates
@@ -246,8 +307,11 @@ export type BatchNormState = {
  * @throws {TypeError} When an argument is not a number or an option is
  * unknown.
  * @throws {RangeError} When `features` is out of range, epsilon is not in
- * (0, 1] or momentum not in [0, 1]. Its `apply` throws a RangeError when x
- * does not have `features` rows.
+ * (0, 1] or momentum not in [0, 1]. Its `apply(params, x, context)` (the
+ * context optional: evaluation with the initial state) throws a TypeError
+ * when params is not `{ gamma, beta }`, x not a Matrix or the context not
+ * `{ training, rng, state }` with a state `{ mean, variance }`, and a
+ * RangeError when a shape does not fit `features`.
  *
  * @example Training updates the running mean
  * ```ts
@@ -264,7 +328,7 @@ export type BatchNormState = {
 export function batchNorm(
   features: number,
   options: BatchNormLayerOptions = {},
-): Layer<BatchNormLayerParams, BatchNormState> {
+): BatchNormLayer {
   const fn = "layers.batchNorm(features, options)";
   assertInteger(features, fn, "features", 1, 65536);
   const o = readOptions(options, fn, ["epsilon", "momentum"]);
@@ -287,17 +351,26 @@ export function batchNorm(
   const fnApply = `${name}.apply(params, x, context)`;
   const column = (value: number) =>
     fromData(features, 1, new Float64Array(features).fill(value));
+  const initState = (): BatchNormState =>
+    Object.freeze({ mean: column(0), variance: column(1) });
   return Object.freeze({
     name,
     init: (): BatchNormLayerParams =>
       Object.freeze({ gamma: column(1), beta: column(0) }),
-    initState: (): BatchNormState =>
-      Object.freeze({ mean: column(0), variance: column(1) }),
+    initState,
     apply(
       params: BatchNormLayerParams,
       x: Matrix,
-      context: LayerContext<BatchNormState>,
+      context?: LayerContext<BatchNormState>,
     ): Matrix | LayerOutput<BatchNormState> {
+      assertRecord(
+        params,
+        fnApply,
+        "params",
+        "an object { gamma, beta } of matrices (from init)",
+      );
+      assertColumn(params.gamma, fnApply, "params.gamma", features);
+      assertColumn(params.beta, fnApply, "params.beta", features);
       assertMatrix(x, fnApply, "x");
       if (x.rows !== features) {
         throw new RangeError(
@@ -306,8 +379,26 @@ export function batchNorm(
           } to ${name} in ${fnApply}: x must have ${features} rows, one column per sample`,
         );
       }
-      const { mean, variance } = context.state;
-      if (!context.training) {
+      const c = readContext(context, fnApply);
+      const state = c.state ?? initState();
+      assertRecord(
+        state,
+        fnApply,
+        "context.state",
+        "an object { mean, variance } of matrices (from initState)",
+      );
+      const { mean, variance } = state;
+      assertColumn(mean, fnApply, "context.state.mean", features);
+      assertColumn(variance, fnApply, "context.state.variance", features);
+      const negative = dataOf(variance).findIndex((v) => v < 0);
+      if (negative >= 0) {
+        throw new RangeError(
+          `Expected context.state.variance of ${fnApply} to hold no negative entry, got ${
+            dataOf(variance)[negative]
+          } in row ${negative}`,
+        );
+      }
+      if (!c.training) {
         // y = γ·(x − running mean)/√(running variance + ε) + β.
         const scaleBy = new Float64Array(features);
         const vd = dataOf(variance);
@@ -467,7 +558,7 @@ export function conv2d(
     output: Object.freeze({ channels: filters, height: oh, width: ow }),
     init: (rng: Rng): DenseParams =>
       Object.freeze({
-        w: initWeights(rng, filters, fanIn, "he"),
+        w: initWeights(rng, filters, fanIn, "he", `${name}.init(rng)`),
         b: fromData(filters, 1, new Float64Array(filters)),
       }),
     apply: (params: DenseParams, x: Matrix): Matrix =>

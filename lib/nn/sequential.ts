@@ -137,13 +137,14 @@ export function sequential(layers: readonly LayerLike[]): Model {
     throw new RangeError(`Expected layers of ${fn} to hold at least one layer`);
   }
   const chain = Object.freeze(layers.map((l, i) => asLayer(l, i, fn)));
-  const fnApply = "model.apply(params, x, options)";
   const initState = (): Params[] =>
     chain.map((layer) => layer.initState ? layer.initState() : {});
+  // fnApply names the method called, apply or applyWithState.
   const run = (
     params: readonly Params[],
     x: Matrix,
     options: ModelApplyOptions,
+    fnApply: string,
   ): { output: Matrix; state: Params[] } => {
     if (!Array.isArray(params) || params.length !== chain.length) {
       throw new TypeError(
@@ -207,11 +208,12 @@ export function sequential(layers: readonly LayerLike[]): Model {
       params: readonly Params[],
       x: Matrix,
       options: ModelApplyOptions = {},
-    ): Matrix => run(params, x, options).output,
+    ): Matrix =>
+      run(params, x, options, "model.apply(params, x, options)").output,
     applyWithState: (
       params: readonly Params[],
       x: Matrix,
       options: ModelApplyOptions = {},
-    ) => run(params, x, options),
+    ) => run(params, x, options, "model.applyWithState(params, x, options)"),
   });
 }

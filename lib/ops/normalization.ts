@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  assertFiniteResult,
   assertInRange,
   assertMatrix,
   assertRecord,
@@ -67,12 +68,17 @@ interface BatchNormSaved {
   readonly inverseStd: Float64Array;
 }
 
+const BATCH_NORM = "batchNorm(params, x, options)";
+
 const batchNormOp = defineOp({
   name: "batchNorm",
   forward: (gamma: Matrix, beta: Matrix, x: Matrix, epsilon: number) => {
     const r = x.rows, n = x.cols, xd = dataOf(x);
     const gd = dataOf(gamma), bd = dataOf(beta);
     const { mean, variance } = rowMoments(x);
+    // A row's mean or variance can overflow though its entries are finite.
+    assertFiniteResult(mean, BATCH_NORM, "the mean of a row");
+    assertFiniteResult(variance, BATCH_NORM, "the variance of a row");
     const xhat = new Float64Array(r * n), out = new Float64Array(r * n);
     const inverseStd = new Float64Array(r);
     for (let i = 0; i < r; i++) {
@@ -84,6 +90,7 @@ const batchNormOp = defineOp({
         out[i * n + j] = gd[i] * h + bd[i];
       }
     }
+    assertFiniteResult(out, BATCH_NORM);
     return {
       output: fromData(r, n, out),
       saved: { xhat, inverseStd } as BatchNormSaved,
@@ -138,8 +145,9 @@ const batchNormOp = defineOp({
  * @returns The normalized batch, features x n.
  * @throws {TypeError} When params is not `{ gamma, beta }` of matrices, x
  * is not a Matrix, or an option is unknown or not a number.
- * @throws {RangeError} When gamma or beta is not features x 1, or epsilon
- * is not a positive number up to 1.
+ * @throws {RangeError} When gamma or beta is not features x 1, epsilon
+ * is not a positive number up to 1, or a row's mean, variance or a result
+ * overflows.
  *
  * @example Each row gets mean 0 and variance 1 (before γ and β)
  * ```ts
@@ -159,7 +167,7 @@ export function batchNorm(
   x: Matrix,
   options: BatchNormOptions = {},
 ): Matrix {
-  const fn = "batchNorm(params, x, options)";
+  const fn = BATCH_NORM;
   assertRecord(params, fn, "params", "an object { gamma, beta } of matrices");
   const { gamma, beta } = params;
   assertMatrix(gamma, fn, "params.gamma");
@@ -199,6 +207,8 @@ const dropoutOp = defineOp({
   forward: (x: Matrix, mask: Float64Array) => {
     const xd = dataOf(x), out = new Float64Array(xd.length);
     for (let i = 0; i < out.length; i++) out[i] = xd[i] * mask[i];
+    // Kept entries scaled by 1/(1 − rate) can overflow.
+    assertFiniteResult(out, "dropout(x, options)");
     return fromData(x.rows, x.cols, out);
   },
   // The kept entries pass their gradient on, scaled as in the forward.
@@ -222,7 +232,8 @@ const dropoutOp = defineOp({
  * @returns A matrix with `x`'s shape.
  * @throws {TypeError} When x is not a Matrix, options is not
  * `{ rate, rng }`, or rng has no `uniform` method.
- * @throws {RangeError} When rate is not in [0, 1).
+ * @throws {RangeError} When rate is not in [0, 1), or a kept entry
+ * overflows when scaled by 1/(1 − rate).
  *
  * @example About half the entries dropped, the rest doubled
  * ```ts

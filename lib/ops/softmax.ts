@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assertMatrix } from "../core/_checks.ts";
+import { assertFiniteResult, assertMatrix } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 import { logSoftmaxInto, softmaxInto } from "../kernels/_nn.ts";
 import { defineOp } from "../autodiff/define_op.ts";
@@ -37,6 +37,8 @@ const logSoftmaxOp = defineOp({
   forward: (m: Matrix) => {
     const out = new Float64Array(m.rows * m.cols);
     logSoftmaxInto(dataOf(m), m.rows, m.cols, out);
+    // Logits more than 1.8e308 apart in a column overflow x − max.
+    assertFiniteResult(out, "logSoftmax(m)");
     return fromData(m.rows, m.cols, out);
   },
   // Per column: g − softmax · Σg, with softmax = e^output.
@@ -88,6 +90,8 @@ export function softmax(m: Matrix): Matrix {
  * @param m An r x n matrix of logits, one column per sample.
  * @returns An r x n matrix of log-probabilities (each at most 0).
  * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {RangeError} When a result overflows (logits of a column more
+ * than about 1.8e308 apart).
  *
  * @example Where log(softmax(z)) would fail
  * ```ts

@@ -11,12 +11,13 @@ import {
   describe,
   readOptions,
 } from "../core/_checks.ts";
-import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
-import { createRng, shuffle } from "../core/random.ts";
+import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
+import { createRng, type Rng, shuffle } from "../core/random.ts";
 import { countCorrect } from "../kernels/_nn.ts";
-import { type Params, valueAndGrad } from "../autodiff/grad.ts";
+import { gradientOf, type Params } from "../autodiff/grad.ts";
 import type { Model } from "../nn/sequential.ts";
 import {
+  checkModel,
   checkSamples,
   evaluate,
   type Loss,
@@ -156,6 +157,30 @@ function gatherColumns(
   return fromData(r, count, out);
 }
 
+/** model.applyWithState, its result checked: `{ output: Matrix, state: array }`. */
+function applyWithState(
+  model: Model,
+  params: readonly Params[],
+  x: Matrix,
+  options: { training: boolean; rng: Rng; state: readonly Params[] },
+  fn: string,
+): { output: Matrix; state: Params[] } {
+  const result: unknown = model.applyWithState(params, x, options);
+  const { output, state } =
+    (typeof result === "object" && result !== null ? result : {}) as {
+      output?: unknown;
+      state?: unknown;
+    };
+  if (!isMatrix(output) || !Array.isArray(state)) {
+    throw new TypeError(
+      `Expected model.applyWithState of ${fn} to return { output, state } with a Matrix output and an array state, got ${
+        describe(result)
+      }`,
+    );
+  }
+  return { output, state };
+}
+
 /**
  * Inputs up to this many entries get a sample-major copy for gathering
  * batches (64 MB of float64): a batch then reads each sample's contiguous
@@ -251,8 +276,7 @@ export function fit(
   options: FitOptions = {},
 ): FitResult {
   const fn = "fit(model, params, data, options)";
-  assertRecord(model, fn, "model", "a model from sequential or mlp");
-  assertFunction(model.apply, fn, "model.apply");
+  checkModel(model, params, fn, ["apply", "applyWithState", "initState"]);
   const { x, d } = checkSamples(data, fn, "data");
   const o = readOptions(options, fn, [
     "epochs",
@@ -303,7 +327,14 @@ export function fit(
   );
   const rng = createRng(seed);
   // Check the model against the data once, outside the gradient.
-  const probe = model.apply(params, gatherColumns(x, [0], 0, 1));
+  const probe: unknown = model.apply(params, gatherColumns(x, [0], 0, 1));
+  if (!isMatrix(probe)) {
+    throw new TypeError(
+      `Expected model.apply of ${fn} to return a Matrix, got ${
+        describe(probe)
+      }`,
+    );
+  }
   if (probe.rows !== d.rows) {
     throw new RangeError(
       `Cannot train a model of ${probe.rows} outputs towards data.d of ${d.rows} rows in ${fn}: data.d must have one row per output`,
@@ -347,14 +378,20 @@ export function fit(
       let output: Matrix = bx;
       let nextState = modelState;
       const step = diverging(epoch, () =>
-        valueAndGrad((p: Params[]) => {
-          ({ output, state: nextState } = model.applyWithState(p, bx, {
-            training: true,
-            rng,
-            state: modelState,
-          }));
-          return loss(output, bd, p);
-        })(current));
+        gradientOf(
+          (p: Params[]) => {
+            ({ output, state: nextState } = applyWithState(
+              model,
+              p,
+              bx,
+              { training: true, rng, state: modelState },
+              fn,
+            ));
+            return loss(output, bd, p);
+          },
+          current,
+          fn,
+        ));
       modelState = nextState;
       const value = lossValue(step.value, fn);
       // Each batch's loss is weighted by its samples: a short last batch

@@ -10,6 +10,7 @@ import {
   assertMatrix,
   assertRecord,
   assertSameShape,
+  count,
   describe,
   readOptions,
 } from "../core/_checks.ts";
@@ -59,7 +60,7 @@ export function lossFunction(
   }
 }
 
-/** A number from a loss's result (a number or a 1x1 Matrix). */
+/** A finite number from a loss's result (a number or a 1x1 Matrix). */
 export function lossValue(value: unknown, fn: string): number {
   const v = isMatrix(value) && value.rows === 1 && value.cols === 1
     ? dataOf(value)[0]
@@ -71,7 +72,49 @@ export function lossValue(value: unknown, fn: string): number {
       }`,
     );
   }
+  if (!Number.isFinite(v)) {
+    throw new RangeError(
+      `Expected the loss in ${fn} to be a finite number, got ${v}`,
+    );
+  }
   return v;
+}
+
+/**
+ * Checks that `model` is a model (a record with the functions `methods`,
+ * `apply` first) and that `params` is an array, with one entry per layer
+ * when the model lists its layers.
+ */
+export function checkModel(
+  model: unknown,
+  params: unknown,
+  fn: string,
+  methods: readonly string[],
+): void {
+  assertRecord(model, fn, "model", "a model from sequential or mlp");
+  for (const method of methods) {
+    if (typeof model[method] !== "function") {
+      throw new TypeError(
+        `Expected model.${method} of ${fn} to be a function (model must be a model from sequential or mlp), got ${
+          describe(model[method])
+        }`,
+      );
+    }
+  }
+  const layers = model.layers;
+  if (
+    !Array.isArray(params) ||
+    (Array.isArray(layers) && params.length !== layers.length)
+  ) {
+    const expected = Array.isArray(layers)
+      ? `an array of ${count(layers.length, "layer parameter")}`
+      : "an array of layer parameters";
+    throw new TypeError(
+      `Expected params of ${fn} to be ${expected} (from model.init), got ${
+        describe(params)
+      }`,
+    );
+  }
 }
 
 /** Checks `{ x, d }` with as many columns in each; returns it. */
@@ -122,9 +165,12 @@ export interface EvaluateOptions {
  * @param data Inputs `x` (k x n) and targets `d` (r x n), one column per sample.
  * @param options The loss, and the model's state.
  * @returns The loss and the accuracy.
- * @throws {TypeError} When `data` is not `{ x, d }` of matrices, `loss` is
- * not a known name or a function, or an option is unknown.
- * @throws {RangeError} When the shapes do not fit, or the loss overflows.
+ * @throws {TypeError} When `model` is not a model (a record with an `apply`
+ * function) or `params` not an array with one entry per layer, `data` is
+ * not `{ x, d }` of matrices, `loss` is not a known name or a function, or
+ * an option is unknown.
+ * @throws {RangeError} When the shapes do not fit, or the loss is not a
+ * finite number (it overflows).
  *
  * @example Usage
  * ```ts
@@ -146,14 +192,20 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Evaluation {
   const fn = "evaluate(model, params, data, options)";
+  checkModel(model, params, fn, ["apply"]);
   const { x, d } = checkSamples(data, fn, "data");
   const o = readOptions(options, fn, ["loss", "state"]);
   const f = lossFunction(o.loss ?? "softmaxCrossEntropy", fn, "options.loss");
-  const y = model.apply(
+  const y: unknown = model.apply(
     params,
     x,
     o.state === undefined ? {} : { state: o.state as readonly Params[] },
   );
+  if (!isMatrix(y)) {
+    throw new TypeError(
+      `Expected model.apply of ${fn} to return a Matrix, got ${describe(y)}`,
+    );
+  }
   assertSameShape(y, d, fn, "compare the output", ["the output", "data.d"]);
   return {
     loss: lossValue(f(y, d, params), fn),
@@ -228,11 +280,14 @@ export interface Confusion {
    * the truth, columns the prediction, as scikit-learn's `confusion_matrix`).
    */
   readonly counts: readonly (readonly number[])[];
-  /** Per class: correct predictions of it over all predictions of it (NaN when it was never predicted). */
+  /**
+   * Per class: correct predictions of it over all predictions of it (0 when
+   * it was never predicted, as scikit-learn's default `zero_division`).
+   */
   readonly precision: readonly number[];
-  /** Per class: correct predictions of it over its samples (NaN when it has none). */
+  /** Per class: correct predictions of it over its samples (0 when it has none). */
   readonly recall: readonly number[];
-  /** Per class: the harmonic mean of precision and recall (NaN when either is). */
+  /** Per class: the harmonic mean of precision and recall (0 when both are 0). */
   readonly f1: readonly number[];
   /** The fraction of all samples classified correctly. */
   readonly accuracy: number;
@@ -241,7 +296,9 @@ export interface Confusion {
 /**
  * The confusion matrix of a classifier, with per-class precision, recall and
  * F1. Classes are taken as {@linkcode argmax} takes them, from the outputs
- * and from the (one-hot) targets alike.
+ * and from the (one-hot) targets alike. Where a measure is undefined (a
+ * class never predicted has no precision, a class without samples no
+ * recall) it is 0, as scikit-learn gives by default (`zero_division`).
  *
  * @param output The model's outputs, r x n (logits, probabilities or scores).
  * @param targets The targets, r x n, usually one-hot.
@@ -260,6 +317,9 @@ export interface Confusion {
  * assert.deepEqual(c.counts, [[1, 1], [0, 1]]);
  * assert.deepEqual(c.recall, [0.5, 1]);
  * assert.deepEqual(c.precision, [1, 0.5]);
+ * // Class 1 is never predicted here: its precision is 0, not NaN.
+ * const never = confusionMatrix(matrix([[1, 1], [0, 0]]), matrix([[1, 0], [0, 1]]));
+ * assert.deepEqual(never.precision, [0.5, 0]);
  * ```
  */
 export function confusionMatrix(output: Matrix, targets: Matrix): Confusion {
@@ -282,7 +342,9 @@ export function confusionMatrix(output: Matrix, targets: Matrix): Confusion {
       row += counts[c][i];
     }
     correct += counts[c][c];
-    const p = counts[c][c] / column, r = counts[c][c] / row;
+    // 0 where undefined (0/0), as scikit-learn's default zero_division.
+    const p = column === 0 ? 0 : counts[c][c] / column;
+    const r = row === 0 ? 0 : counts[c][c] / row;
     precision.push(p);
     recall.push(r);
     f1.push(p + r === 0 ? 0 : 2 * p * r / (p + r));
@@ -295,6 +357,25 @@ export function confusionMatrix(output: Matrix, targets: Matrix): Confusion {
     f1,
     accuracy: correct / n,
   });
+}
+
+/** Throws a TypeError unless `value` is an array of `k` numbers. */
+function assertNumbers(
+  value: unknown,
+  k: number,
+  fn: string,
+  name: string,
+): void {
+  if (
+    !Array.isArray(value) || value.length !== k ||
+    value.some((v) => typeof v !== "number")
+  ) {
+    throw new TypeError(
+      `Expected ${name} of ${fn} to be an array of ${
+        count(k, "number")
+      }, one per class, got ${describe(value)}`,
+    );
+  }
 }
 
 /**
@@ -329,6 +410,19 @@ export function confusionTable(
     throw new TypeError(
       `Expected confusion of ${fn} to be the result of confusionMatrix, got ${
         describe(confusion)
+      }`,
+    );
+  }
+  confusion.counts.forEach((row, i) =>
+    assertNumbers(row, k, fn, `confusion.counts[${i}]`)
+  );
+  for (const key of ["precision", "recall", "f1"] as const) {
+    assertNumbers(confusion[key], k, fn, `confusion.${key}`);
+  }
+  if (typeof confusion.accuracy !== "number") {
+    throw new TypeError(
+      `Expected confusion.accuracy of ${fn} to be a number, got ${
+        describe(confusion.accuracy)
       }`,
     );
   }

@@ -31,8 +31,8 @@ import {
   readOptions,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
-import { add, mul, scale } from "../ops/arithmetic.ts";
-import { sum } from "../ops/reductions.ts";
+import { defineOp } from "../autodiff/define_op.ts";
+import { pairwiseSum } from "../kernels/_sum.ts";
 import {
   assertSameShapes,
   leavesOf,
@@ -735,6 +735,17 @@ export function adamw(
   return adamKind("adamw", learningRate, options, 0.01);
 }
 
+/** Checks the step given to a schedule: an integer from 1 to 2^53 − 1. */
+function checkStep(step: unknown, description: string): number {
+  return assertInteger(
+    step,
+    `${description}(step)`,
+    "step",
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
+}
+
 /**
  * A step-decay schedule, as PyTorch's `StepLR` counted in updates: the rate
  * starts at `initial` and is multiplied by `gamma` every `every` steps,
@@ -743,7 +754,9 @@ export function adamw(
  * @param initial The first rate, a positive finite number.
  * @param options `every` (steps between decays, a positive integer) and
  * `gamma` (the factor, in (0, 1]).
- * @returns The schedule, to pass as any optimizer's learning rate.
+ * @returns The schedule, to pass as any optimizer's learning rate; it
+ * throws a TypeError or RangeError when its step is not an integer from 1
+ * to 2^53 − 1.
  * @throws {TypeError} When an argument is not a number, or an option is
  * unknown.
  * @throws {RangeError} When a value is out of range.
@@ -779,11 +792,12 @@ export function stepDecay(
     1,
     "a number in (0, 1]",
   );
-  const schedule = (step: number) =>
-    lr0 * gamma ** Math.floor((step - 1) / every);
-  return Object.assign(schedule, {
-    description: `stepDecay(${lr0}, { every: ${every}, gamma: ${gamma} })`,
-  });
+  const description = `stepDecay(${lr0}, { every: ${every}, gamma: ${gamma} })`;
+  const schedule = (step: number) => {
+    const t = checkStep(step, description);
+    return lr0 * gamma ** Math.floor((t - 1) / every);
+  };
+  return Object.assign(schedule, { description });
 }
 
 /**
@@ -795,7 +809,9 @@ export function stepDecay(
  * @param initial The first rate, a positive finite number.
  * @param options `steps` (the length of the decay, a positive integer) and
  * `minimum` (the final rate, from 0 to `initial`).
- * @returns The schedule, to pass as any optimizer's learning rate.
+ * @returns The schedule, to pass as any optimizer's learning rate; it
+ * throws a TypeError or RangeError when its step is not an integer from 1
+ * to 2^53 − 1.
  * @throws {TypeError} When an argument is not a number, or an option is
  * unknown.
  * @throws {RangeError} When a value is out of range.
@@ -834,14 +850,16 @@ export function cosineDecay(
     lr0,
     `a number from 0 to initial (${lr0})`,
   );
-  const schedule = (step: number) =>
-    minimum +
-    (lr0 - minimum) *
-      (1 + Math.cos(Math.PI * Math.min(step - 1, steps) / steps)) / 2;
-  return Object.assign(schedule, {
-    description:
-      `cosineDecay(${lr0}, { steps: ${steps}, minimum: ${minimum} })`,
-  });
+  const description =
+    `cosineDecay(${lr0}, { steps: ${steps}, minimum: ${minimum} })`;
+  const schedule = (step: number) => {
+    const t = checkStep(step, description);
+    return minimum +
+      (lr0 - minimum) *
+        (1 + Math.cos(Math.PI * Math.min(t - 1, steps) / steps)) /
+        2;
+  };
+  return Object.assign(schedule, { description });
 }
 
 /**
@@ -852,6 +870,7 @@ export function cosineDecay(
  * @param tree A Matrix or a record or array of matrices (a gradient, say).
  * @returns The norm, a non-negative number.
  * @throws {TypeError} When `tree` is not a tree of matrices.
+ * @throws {RangeError} When the norm overflows (above about 1.8e308).
  *
  * @example A 3-4-5 triangle across two matrices
  * ```ts
@@ -862,7 +881,12 @@ export function cosineDecay(
  * ```
  */
 export function globalNorm(tree: object): number {
-  const leaves = leavesOf(tree, "globalNorm(tree)", "tree");
+  const fn = "globalNorm(tree)";
+  return normOf(leavesOf(tree, fn, "tree"), fn, "tree");
+}
+
+/** The global L2 norm of some matrices; a RangeError naming fn when it overflows. */
+function normOf(leaves: readonly Matrix[], fn: string, name: string): number {
   let largest = 0;
   for (const m of leaves) {
     for (const v of dataOf(m)) largest = Math.max(largest, Math.abs(v));
@@ -872,7 +896,13 @@ export function globalNorm(tree: object): number {
   for (const m of leaves) {
     for (const v of dataOf(m)) total += (v / largest) ** 2;
   }
-  return largest * Math.sqrt(total);
+  const norm = largest * Math.sqrt(total);
+  if (norm === Infinity) {
+    throw new RangeError(
+      `Cannot compute ${fn}: the norm of ${name} overflows to Infinity (its entries are finite, their norm is not)`,
+    );
+  }
+  return norm;
 }
 
 /**
@@ -883,9 +913,11 @@ export function globalNorm(tree: object): number {
  *
  * @param optimizer The optimizer to pass the clipped gradient to.
  * @param maxNorm The largest norm let through, a positive finite number.
- * @returns An optimizer with the inner one's state.
- * @throws {TypeError} When `optimizer` has no `init` and `update`, or
- * `maxNorm` is not a number.
+ * @returns An optimizer with the inner one's state; its `update` throws a
+ * TypeError when grads is not a tree of matrices, and a RangeError when
+ * their norm overflows.
+ * @throws {TypeError} When `optimizer` has no `init` and `update` or no
+ * string `name`, or `maxNorm` is not a number.
  * @throws {RangeError} When `maxNorm` is not positive and finite.
  *
  * @example A long gradient is cut to length 1
@@ -915,22 +947,27 @@ export function clipByGlobalNorm(
       }`,
     );
   }
+  if (typeof optimizer.name !== "string") {
+    throw new TypeError(
+      `Expected optimizer.name of ${fn} to be a string, got ${
+        describe(optimizer.name)
+      }`,
+    );
+  }
   const limit = checkRate(maxNorm, fn, "maxNorm");
+  const name = `clipByGlobalNorm(${optimizer.name}, ${limit})`;
+  const fnUpdate = `${name}.update(params, grads, state)`;
   return Object.freeze({
-    name: `clipByGlobalNorm(${optimizer.name}, ${limit})`,
+    name,
     init: <P extends object>(params: P) => optimizer.init(params),
     update<P extends object>(
       params: P,
       grads: P,
       state: OptimizerState<P>,
     ): OptimizerStep<P> {
-      const norm = globalNorm(grads);
+      const { leaves, structure } = readTree(grads, fnUpdate, "grads");
+      const norm = normOf(leaves, fnUpdate, "grads");
       if (!(norm > limit)) return optimizer.update(params, grads, state);
-      const { leaves, structure } = readTree(
-        grads,
-        `${optimizer.name}.update`,
-        "grads",
-      );
       const k = limit / norm;
       const clipped = leaves.map((m) => {
         const src = dataOf(m), out = new Float64Array(src.length);
@@ -953,7 +990,8 @@ export function clipByGlobalNorm(
  * @returns (λ/2)·Σw², a 1x1 Matrix.
  * @throws {TypeError} When `tree` is not a tree of matrices, or `lambda` is
  * not a number.
- * @throws {RangeError} When `lambda` is negative or not finite.
+ * @throws {RangeError} When `lambda` is negative or not finite, or the
+ * penalty overflows.
  *
  * @example A loss plus the penalty on the weights, for fit
  * ```ts
@@ -980,9 +1018,39 @@ export function l2Penalty(tree: object, lambda: number): Matrix {
     Number.MAX_VALUE,
     "a non-negative finite number",
   );
-  let total: Matrix = fromData(1, 1, new Float64Array(1));
-  for (const m of leaves) {
-    total = add(total, sum(mul(m, m), { keepdims: true }));
-  }
-  return scale(total, k / 2);
+  return l2PenaltyOp(k, ...leaves);
 }
+
+const L2_PENALTY = "l2Penalty(tree, lambda)";
+
+/**
+ * (λ/2)·Σw² over the matrices given after λ, as one op: its overflow names
+ * l2Penalty. Each Matrix's squares are summed pairwise (as `sum` does), the
+ * sums added in order, then scaled by λ/2.
+ */
+const l2PenaltyOp = defineOp({
+  name: "l2Penalty",
+  forward: (lambda: number, ...leaves: Matrix[]) => {
+    let total = 0;
+    for (const m of leaves) {
+      const squares = dataOf(m).map((v) => v * v);
+      total += pairwiseSum(squares, 0, squares.length);
+    }
+    const value = new Float64Array([total * (lambda / 2)]);
+    assertFiniteResult(value, L2_PENALTY, "the penalty");
+    return fromData(1, 1, value);
+  },
+  // ∂/∂w of (λ/2)·Σw² is λ·w, times the upstream gradient g.
+  backward: (g, { args: [lambda, ...leaves], needs }) => {
+    const k = lambda * dataOf(g)[0];
+    return [
+      null,
+      ...leaves.map((m, i) => {
+        if (!needs[i + 1]) return null;
+        const out = dataOf(m).map((v) => v * k);
+        assertFiniteResult(out, L2_PENALTY, "the gradient");
+        return fromData(m.rows, m.cols, out);
+      }),
+    ];
+  },
+});

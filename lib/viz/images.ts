@@ -94,7 +94,7 @@ export interface ImageGridOptions {
 
 /** At most this many images in all, and this many pixels. */
 const MAX_IMAGES = 10000;
-const MAX_PIXELS = 2 ** 22;
+const MAX_PIXELS = 2 ** 20;
 const MAX_PANELS = 100;
 
 const FN = "imageGrid(images, options)";
@@ -206,7 +206,8 @@ function grey(level: number): string {
  * returns the SVG document as a string.
  *
  * @param images The images, one per column of a Matrix, or an array of
- * panels `{ images, label, captions }` whose images have the same shape.
+ * panels `{ images, label, captions }` whose images have the same shape (a
+ * Matrix in the array is a panel without label or captions).
  * @param options Title, image shape, columns, pixel size, grey range and
  * which end is dark.
  * @returns The SVG document.
@@ -216,7 +217,7 @@ function grey(level: number): string {
  * @throws {RangeError} When the images' rows do not make images of the
  * given (or a square) shape, the panels' images differ in shape, there is
  * not one caption per image, an option is out of range, or there are more
- * than 10,000 images or 2^22 pixels in all.
+ * than 10,000 images or 2^20 pixels in all.
  *
  * @example Two 2 x 2 images, before and after
  * ```ts
@@ -295,7 +296,7 @@ export function imageGrid(
   const total = panels.reduce((s, p) => s + p.images.cols, 0);
   if (total > MAX_IMAGES || total * rows > MAX_PIXELS) {
     throw new RangeError(
-      `Cannot draw ${total} images of ${height} x ${width} pixels in ${FN}: at most ${MAX_IMAGES} images and 2^22 pixels in all`,
+      `Cannot draw ${total} images of ${height} x ${width} pixels in ${FN}: at most ${MAX_IMAGES} images and 2^20 pixels in all`,
     );
   }
   const maxCols = Math.max(...panels.map((p) => p.images.cols));

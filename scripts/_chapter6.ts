@@ -1,0 +1,679 @@
+/**
+ * What the scripts of ゼロから作るDeep Learning chapter 6 share
+ * (`optimizers.ts`, `init.ts`, `overfit.ts`, `batch_norm.ts`, `search.ts`):
+ * their flags and help, progress on stderr, the `--plot` file, the book's
+ * networks (ReLU or sigmoid MLPs with the book's weight scales, batch
+ * normalization, dropout, weight decay), and training with the network
+ * evaluated after every epoch as the book's `Trainer` does.
+ *
+ * This module is internal to the scripts (its name starts with `_`); it is
+ * not part of the library exported by `mod.ts`.
+ *
+ * @module
+ */
+import {
+  adagrad,
+  adam,
+  adamw,
+  add,
+  createRng,
+  type Dataset,
+  type EpochRecord as FitEpochRecord,
+  evaluate,
+  fit,
+  l2Penalty,
+  type LayerLike,
+  layers,
+  type Matrix,
+  matrix,
+  type Model,
+  momentum,
+  nesterov,
+  type Optimizer,
+  type OptimizerState,
+  type Params,
+  relu,
+  rmsprop,
+  sequential,
+  sgd,
+  sigmoid,
+  softmaxCrossEntropy,
+  type StepRecord,
+  zeros,
+} from "../mod.ts";
+import {
+  assertWritable,
+  CliError,
+  parseCount,
+  parseNumber,
+  writeFileAtomic,
+} from "./_cli.ts";
+
+// ---------------------------------------------------------------------------
+// Flags and help
+
+/** One flag of a script's `--help`: the flag, what it does, its default. */
+export interface HelpRow {
+  /** The flag as typed, e.g. `--epochs N`. */
+  flag: string;
+  /** What it does; "\n" starts a continuation line. */
+  text: string;
+  /** Its default, if it has one. */
+  value?: unknown;
+}
+
+/** What {@linkcode helpText} puts together. */
+export interface HelpSpec {
+  /** The file's name without `.ts`. */
+  name: string;
+  /** What the script does, a few lines. */
+  about: string;
+  /** The script's own flags; `--json`, `--plot` and `--help` follow. */
+  rows: readonly HelpRow[];
+  /** What `--json` prints ("\n" breaks lines). */
+  json: string;
+  /** What `--plot` draws. */
+  plot: string;
+  /** Lines after the flags: timing, the book's settings. */
+  notes: string;
+  /** Whether the script is seeded and reports progress. */
+  seeded?: boolean;
+}
+
+/**
+ * A script's `--help`: what it does, how to run it, its flags with their
+ * defaults, and notes.
+ *
+ * @param spec The script's words.
+ * @returns The help text.
+ */
+export function helpText(spec: HelpSpec): string {
+  const rows: HelpRow[] = [
+    ...spec.rows,
+    { flag: "--json", text: `print one JSON object on stdout:\n${spec.json}` },
+    {
+      flag: "--plot FILE.svg",
+      text: `draw ${spec.plot}\ninto FILE.svg; needs --allow-write=FILE.svg`,
+    },
+    { flag: "--help, -h", text: "show this help" },
+  ];
+  const lines = rows.flatMap((r) =>
+    r.text.split("\n").map((t, k) =>
+      `  ${(k === 0 ? r.flag : "").padEnd(27)}${t}${
+        k === 0 && r.value !== undefined ? ` (default ${r.value})` : ""
+      }`
+    )
+  );
+  return [
+    spec.about,
+    "",
+    `Usage: deno run scripts/${spec.name}.ts [flags]`,
+    `       deno run --allow-write=FILE.svg scripts/${spec.name}.ts --plot FILE.svg`,
+    "",
+    "Flags:",
+    ...lines,
+    "",
+    spec.seeded === false
+      ? "Nothing is random: every run gives the same paths."
+      : "Progress goes to stderr; the same seed gives the same results.",
+    ...(spec.notes ? ["", spec.notes] : []),
+  ].join("\n");
+}
+
+/**
+ * `--seed`: a whole number from 0 to 4294967295.
+ *
+ * @param text The flag's value.
+ * @returns The seed.
+ * @throws {CliError} When it is not such a number.
+ */
+export function parseSeed(text: string): number {
+  const trimmed = text.trim();
+  const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!(value <= 4294967295)) {
+    throw new CliError(
+      `--seed must be a whole number from 0 to 4294967295, got ${
+        JSON.stringify(text)
+      }.`,
+      undefined,
+      2,
+    );
+  }
+  return value;
+}
+
+/**
+ * A count flag no larger than `max`, or `fallback` when not given.
+ *
+ * @param text The flag's value, if given.
+ * @param flag The flag's name, for messages.
+ * @param max The largest count allowed.
+ * @param fallback The default.
+ * @param why What `max` is, for the message.
+ * @returns The count.
+ * @throws {CliError} When the value is not a count from 1 to `max`.
+ */
+export function parseBoundedCount(
+  text: string | undefined,
+  flag: string,
+  max: number,
+  fallback: number,
+  why = "",
+): number {
+  if (text === undefined) return fallback;
+  const n = parseCount(text, flag);
+  if (n > max) {
+    throw new CliError(
+      `${flag} must be at most ${max}${why ? `, ${why}` : ""}, got ${n}.`,
+      undefined,
+      2,
+    );
+  }
+  return n;
+}
+
+/**
+ * A positive number flag, or `fallback` when not given.
+ *
+ * @param text The flag's value, if given.
+ * @param flag The flag's name, for messages.
+ * @param fallback The default.
+ * @returns The number.
+ * @throws {CliError} When the value is not a positive number.
+ */
+export function parsePositive(
+  text: string | undefined,
+  flag: string,
+  fallback: number,
+): number {
+  return text === undefined
+    ? fallback
+    : parseNumber(text, flag, { positive: true });
+}
+
+/**
+ * A number flag in [0, max), or `fallback` when not given.
+ *
+ * @param text The flag's value, if given.
+ * @param flag The flag's name, for messages.
+ * @param fallback The default.
+ * @param max The bound, not reached.
+ * @returns The number.
+ * @throws {CliError} When the value is not a number in [0, max).
+ */
+export function parseFraction(
+  text: string | undefined,
+  flag: string,
+  fallback: number,
+  max = 1,
+): number {
+  if (text === undefined) return fallback;
+  const v = parseNumber(text, flag);
+  if (v < 0 || v >= max) {
+    throw new CliError(
+      `${flag} must be at least 0 and below ${max}, got ${text.trim()}.`,
+      undefined,
+      2,
+    );
+  }
+  return v;
+}
+
+/** The optimizers of the book's §6.1, and AdamW. */
+export const OPTIMIZER_NAMES = [
+  "sgd",
+  "momentum",
+  "nesterov",
+  "adagrad",
+  "rmsprop",
+  "adam",
+  "adamw",
+] as const;
+
+/** One of {@linkcode OPTIMIZER_NAMES}. */
+export type OptimizerName = typeof OPTIMIZER_NAMES[number];
+
+/**
+ * `--optimizer`: one of {@linkcode OPTIMIZER_NAMES}.
+ *
+ * @param text The flag's value, if given.
+ * @param fallback The default.
+ * @returns The name.
+ * @throws {CliError} When it names no optimizer.
+ */
+export function parseOptimizer(
+  text: string | undefined,
+  fallback: OptimizerName,
+): OptimizerName {
+  if (text === undefined) return fallback;
+  const name = text.trim().toLowerCase();
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
+    throw new CliError(
+      `--optimizer must be one of ${OPTIMIZER_NAMES.join(", ")}, got ${
+        JSON.stringify(text)
+      }.`,
+      undefined,
+      2,
+    );
+  }
+  return name as OptimizerName;
+}
+
+/**
+ * The optimizer of that name with that learning rate.
+ *
+ * @param name The optimizer's name.
+ * @param learningRate Its step size.
+ * @returns The optimizer.
+ */
+export function optimizerNamed(
+  name: OptimizerName,
+  learningRate: number,
+): Optimizer {
+  switch (name) {
+    case "sgd":
+      return sgd(learningRate);
+    case "momentum":
+      return momentum(learningRate);
+    case "nesterov":
+      return nesterov(learningRate);
+    case "adagrad":
+      return adagrad(learningRate);
+    case "rmsprop":
+      return rmsprop(learningRate);
+    case "adam":
+      return adam(learningRate);
+    case "adamw":
+      return adamw(learningRate);
+  }
+}
+
+/**
+ * Checks at the start that `--plot FILE` may be written, so that a long run
+ * does not end in a missing permission.
+ *
+ * @param plot The file, if `--plot` was given.
+ * @throws {CliError} When it is empty or may not be written.
+ */
+export function checkPlot(plot: string | undefined): void {
+  if (plot !== undefined) assertWritable(plot, "--plot");
+}
+
+/**
+ * Writes the picture to the `--plot` file.
+ *
+ * @param plot The file, if `--plot` was given.
+ * @param svg Renders the picture; called only when there is a file.
+ * @throws {CliError} When the file cannot be written.
+ */
+export function writePlot(plot: string | undefined, svg: () => string): void {
+  if (plot !== undefined) writeFileAtomic(plot, svg(), { flag: "--plot" });
+}
+
+/**
+ * Several SVG documents one under the other, as one document.
+ *
+ * @param svgs Whole documents, as the toolkit's charts return them.
+ * @returns One document holding them all.
+ */
+export function stackSvg(svgs: readonly string[]): string {
+  let y = 0, width = 0;
+  const parts: string[] = [];
+  for (const svg of svgs) {
+    const w = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? 0);
+    const h = Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
+    parts.push(svg.trim().replace(/^<svg /, `<svg x="0" y="${y}" `));
+    y += h;
+    width = Math.max(width, w);
+  }
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...parts,
+    "</svg>",
+    "",
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------
+// Progress
+
+const encoder = new TextEncoder();
+
+/**
+ * A line of progress on stderr.
+ *
+ * @param text The line, without its newline.
+ */
+export function progress(text: string): void {
+  Deno.stderr.writeSync(encoder.encode(`${text}\n`));
+}
+
+/**
+ * Seconds since `start` (from `performance.now()`), to two decimals.
+ *
+ * @param start The start time in milliseconds.
+ * @returns The seconds.
+ */
+export function secondsSince(start: number): number {
+  return Math.round((performance.now() - start) / 10) / 100;
+}
+
+/**
+ * A share as a percentage with one decimal, e.g. "93.4%".
+ *
+ * @param v A share from 0 to 1.
+ * @returns The text.
+ */
+export function percent(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+/**
+ * Whether epoch `epoch` of `epochs` gets a progress line: about `lines` of
+ * them, always the first and the last.
+ *
+ * @param epoch The epoch, from 1.
+ * @param epochs How many there are.
+ * @param lines About how many lines to print.
+ * @returns Whether to print.
+ */
+export function listed(epoch: number, epochs: number, lines = 10): boolean {
+  const every = Math.max(1, Math.ceil(epochs / lines));
+  return epoch === 1 || epoch === epochs || epoch % every === 0;
+}
+
+// ---------------------------------------------------------------------------
+// The book's networks
+
+/**
+ * The scale of the initial weights: a standard deviation, or the book's
+ * "Xavier" (N(0, 1/n), n the inputs of the layer) or "He" (N(0, 2/n)).
+ */
+export type WeightScale = number | "xavier" | "he";
+
+/**
+ * The standard deviation of the initial weights of a layer with `inputs`
+ * inputs.
+ *
+ * @param scale The scale.
+ * @param inputs The layer's inputs.
+ * @returns The standard deviation.
+ */
+export function stdOf(scale: WeightScale, inputs: number): number {
+  return scale === "xavier"
+    ? Math.sqrt(1 / inputs)
+    : scale === "he"
+    ? Math.sqrt(2 / inputs)
+    : scale;
+}
+
+/**
+ * The name of a scale for pictures and JSON: "std 0.01", "Xavier", "He".
+ *
+ * @param scale The scale.
+ * @returns Its name.
+ */
+export function scaleName(scale: WeightScale): string {
+  return scale === "xavier"
+    ? "Xavier"
+    : scale === "he"
+    ? "He"
+    : `std ${Number(scale.toPrecision(3))}`;
+}
+
+/** How {@linkcode network} builds an MLP. */
+export interface NetworkOptions {
+  /** The hidden layers' activation. */
+  activation: "relu" | "sigmoid";
+  /** Batch normalization after each hidden dense layer, before the activation. */
+  batchNorm?: boolean;
+  /** Dropout with this rate after each hidden activation (0: none). */
+  dropout?: number;
+}
+
+/**
+ * The book's `MultiLayerNet` / `MultiLayerNetExtend` as a model: dense
+ * layers of the given sizes, each hidden one followed by batch
+ * normalization (if asked), the activation and dropout (if asked).
+ *
+ * @param sizes Inputs, hidden sizes, outputs: e.g. [784, 100, 100, 10].
+ * @param options The activation, batch normalization and dropout.
+ * @returns The model.
+ */
+export function network(
+  sizes: readonly number[],
+  options: NetworkOptions,
+): Model {
+  const stack: LayerLike[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    stack.push(layers.dense(sizes[i], sizes[i + 1]));
+    if (i + 2 === sizes.length) break;
+    if (options.batchNorm) {
+      // ε = 10e-7 as the book's BatchNormalization (the layer's default is
+      // 1e-5, more than a batch's variance with weights of std 0.0001).
+      stack.push(layers.batchNorm(sizes[i + 1], { epsilon: 1e-6 }));
+    }
+    stack.push(options.activation === "relu" ? relu : sigmoid);
+    if (options.dropout) stack.push(layers.dropout(options.dropout));
+  }
+  return sequential(stack);
+}
+
+/** Whether a layer's parameters are a dense layer's `{ w, b }`. */
+function isDense(p: Params): p is { w: Matrix; b: Matrix } {
+  return typeof p === "object" && p !== null && "w" in p && "b" in p;
+}
+
+/**
+ * The model's starting parameters with every dense layer's weights drawn
+ * from N(0, std²) for the given scale (biases zero, batch normalization's
+ * γ = 1 and β = 0), seeded.
+ *
+ * @param model The model.
+ * @param seed The seed.
+ * @param scale The weights' scale.
+ * @returns The parameters.
+ */
+export function initParams(
+  model: Model,
+  seed: number,
+  scale: WeightScale,
+): Params[] {
+  const rng = createRng(seed);
+  return model.init(seed).map((p) => {
+    if (!isDense(p)) return p;
+    const sd = stdOf(scale, p.w.cols);
+    const rows = Array.from(
+      { length: p.w.rows },
+      () => Array.from({ length: p.w.cols }, () => rng.normal(0, sd)),
+    );
+    return { w: matrix(rows), b: p.b };
+  });
+}
+
+/**
+ * The dense layers' weights (not the biases, not batch normalization's γ
+ * and β), which the book's weight decay penalizes.
+ *
+ * @param params A model's parameters.
+ * @returns The weight matrices.
+ */
+export function weightsOf(params: readonly Params[]): Matrix[] {
+  return params.filter(isDense).map((p) => p.w);
+}
+
+/**
+ * Softmax cross-entropy plus the book's weight decay (λ/2)·Σw² over the
+ * weights, as a loss for `fit`; plain cross-entropy for λ = 0.
+ *
+ * @param lambda λ.
+ * @returns The loss.
+ */
+export function decayedLoss(
+  lambda: number,
+): (output: Matrix, d: Matrix, params: readonly Params[]) => Matrix {
+  return (output, d, params) => {
+    const loss = softmaxCrossEntropy(output, d, { keepdims: true });
+    return lambda === 0
+      ? loss
+      : add(loss, l2Penalty(weightsOf(params), lambda));
+  };
+}
+
+/**
+ * The samples `which` of a data set, in that order.
+ *
+ * @param data The data set.
+ * @param which Column indices.
+ * @returns A new data set of those samples.
+ */
+export function pick(data: Dataset, which: readonly number[]): Dataset {
+  const columns = (m: Matrix) =>
+    matrix(
+      Array.from({ length: m.rows }, (_, i) => which.map((j) => m.at(i, j))),
+    );
+  return {
+    x: columns(data.x),
+    labels: which.map((j) => data.labels[j]),
+    oneHot: columns(data.oneHot),
+    classes: data.classes,
+  };
+}
+
+/**
+ * The model's starting state as the book's `BatchNormalization` starts it:
+ * running mean and variance both 0. (The toolkit's layer starts the running
+ * variance at 1, as PyTorch does; with weights of std 0.0001 the batches'
+ * variances are about 1e-8, and a start at 1 would take many epochs to fade
+ * from the running average that evaluation uses.)
+ *
+ * @param model The model.
+ * @returns Its state, every running average 0.
+ */
+export function bookState(model: Model): Params[] {
+  return model.initState().map((s) => {
+    if (!("variance" in s) || !("mean" in s)) return s;
+    const v = s.variance as Matrix;
+    return { mean: s.mean, variance: zeros(v.rows, v.cols) };
+  });
+}
+
+/** Settings of {@linkcode trainEvaluated}. */
+export interface TrainOptions {
+  /** Passes over the training data. */
+  epochs: number;
+  /** Samples per mini-batch. */
+  batchSize: number;
+  /** The optimizer. */
+  optimizer: Optimizer;
+  /** The seed of the shuffles and dropout masks. */
+  seed: number;
+  /** Weight decay λ (0: none). */
+  weightDecay?: number;
+  /** Sets evaluated after every epoch, in evaluation mode, by name. */
+  evaluateOn?: Record<string, Dataset>;
+  /** Called after every epoch. */
+  onEpoch?: (record: EvaluatedEpoch) => void;
+  /** Called after every mini-batch. */
+  onStep?: (record: StepRecord) => void;
+  /** The model's starting state (default `model.initState()`). */
+  state?: Params[];
+}
+
+/** One epoch of {@linkcode trainEvaluated}. */
+export interface EvaluatedEpoch {
+  /** The epoch, from 1. */
+  epoch: number;
+  /** The mean training loss of the epoch's mini-batches (with the decay term). */
+  loss: number;
+  /** The accuracy on each evaluated set after the epoch, by name. */
+  accuracy: Record<string, number>;
+}
+
+/**
+ * Trains a classifier by mini-batches and evaluates it after every epoch, in
+ * evaluation mode (dropout off, batch normalization with its running
+ * averages), on the named sets, as the book's `Trainer` measures train and
+ * test accuracy. Each epoch is one call of `fit`, the optimizer's state and
+ * the model's state carried from one to the next; the shuffles are seeded
+ * from `seed` and the epoch.
+ *
+ * @param model The network.
+ * @param params Its starting parameters.
+ * @param train The training set.
+ * @param options Epochs, batch size, optimizer, seed, weight decay, the sets
+ * to evaluate, and callbacks.
+ * @returns The trained parameters, the model's state, one record per
+ * epoch, and the epoch in which training diverged (overflowed), if it did;
+ * the records stop before it.
+ */
+export function trainEvaluated(
+  model: Model,
+  params: readonly Params[],
+  train: Dataset,
+  options: TrainOptions,
+): {
+  params: Params[];
+  state: Params[];
+  history: EvaluatedEpoch[];
+  diverged?: number;
+} {
+  let current = params.slice();
+  let modelState = options.state ?? model.initState();
+  let carried: OptimizerState<Params[]> | undefined;
+  const inner = options.optimizer;
+  // The optimizer's state goes on from one epoch's fit to the next.
+  const optimizer: Optimizer = {
+    name: inner.name,
+    init: <P extends object>(p: P) =>
+      (carried as OptimizerState<P> | undefined) ?? inner.init(p),
+    update: (p, g, s) => inner.update(p, g, s),
+  };
+  const loss = decayedLoss(options.weightDecay ?? 0);
+  const history: EvaluatedEpoch[] = [];
+  let steps = 0;
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    try {
+      const result = fit(model, current, { x: train.x, d: train.oneHot }, {
+        epochs: 1,
+        batchSize: options.batchSize,
+        optimizer,
+        seed: options.seed * 1000 + epoch,
+        loss,
+        state: modelState,
+        onStep: options.onStep &&
+          ((r: StepRecord) =>
+            (options.onStep as (r: StepRecord) => void)({
+              ...r,
+              epoch,
+              step: ++steps,
+            })),
+      });
+      current = result.params;
+      modelState = result.modelState;
+      carried = result.state;
+      const first = result.history[0] as FitEpochRecord;
+      const accuracy: Record<string, number> = {};
+      for (const [name, set] of Object.entries(options.evaluateOn ?? {})) {
+        accuracy[name] = evaluate(model, current, {
+          x: set.x,
+          d: set.oneHot,
+        }, { state: modelState }).accuracy;
+      }
+      const record = { epoch, loss: first.loss, accuracy };
+      history.push(record);
+      options.onEpoch?.(record);
+    } catch (error) {
+      // Weights too large overflow float64, as numpy's do (it goes on with
+      // NaN): training stops there, and the epoch is reported.
+      if (
+        error instanceof RangeError && /diverged|overflow/.test(error.message)
+      ) {
+        return { params: current, state: modelState, history, diverged: epoch };
+      }
+      throw error;
+    }
+  }
+  return { params: current, state: modelState, history };
+}
