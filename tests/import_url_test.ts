@@ -97,3 +97,81 @@ Deno.test({
     }
   },
 });
+
+// The README's recipe for a real server: Python's http.server, told that .ts
+// files are TypeScript. Plain `python3 -m http.server` sends .ts as
+// text/vnd.trolltech.linguist (nginx's default mime.types: video/mp2t), which
+// Deno refuses; this checks both, so the README's advice stays true.
+const PYTHON_SERVER = (port: number, types: boolean) =>
+  [
+    "import functools, http.server as s",
+    types
+      ? "s.SimpleHTTPRequestHandler.extensions_map['.ts'] = 'application/typescript'"
+      : "",
+    `s.test(HandlerClass=functools.partial(s.SimpleHTTPRequestHandler, directory='.'), port=${port}, bind='127.0.0.1')`,
+  ].filter((line) => line !== "").join("; ");
+
+const havePython = !ignore &&
+  (await new Deno.Command("python3", {
+    args: ["--version"],
+    stdout: "null",
+    stderr: "null",
+  })
+    .output().then((o) => o.success, () => false));
+
+async function withPythonServer(
+  types: boolean,
+  body: (host: string) => Promise<void>,
+): Promise<void> {
+  const port = 20000 + Math.floor(performance.now() * 1000) % 20000;
+  const server = new Deno.Command("python3", {
+    args: ["-c", PYTHON_SERVER(port, types)],
+    cwd: new URL(".", root),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const host = `127.0.0.1:${port}`;
+    for (let i = 0; i < 50; i++) {
+      try {
+        (await fetch(`http://${host}/mod.ts`, { method: "HEAD" })).body
+          ?.cancel();
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await body(host);
+  } finally {
+    server.kill();
+    await server.status;
+  }
+}
+
+Deno.test({
+  name: `the README's python3 server recipe serves mod.ts to deno run${
+    havePython ? "" : " (skipped: no python3 here)"
+  }`,
+  ignore: !havePython,
+  async fn() {
+    const program = (host: string) =>
+      `import { matrix, squaredError } from "http://${host}/mod.ts";\n` +
+      "console.log(squaredError(matrix([[-3.8], [9.5]]), matrix([[1], [0]])));\n";
+    await withPythonServer(true, async (host) => {
+      const out = await runStdin(program(host), [
+        "--reload",
+        `--allow-import=${host}`,
+      ]);
+      assert.equal(out.code, 0, out.stderr);
+      assert.equal(out.stdout.trim(), "113.28999999999999");
+    });
+    await withPythonServer(false, async (host) => {
+      const out = await runStdin(program(host), [
+        "--reload",
+        `--allow-import=${host}`,
+      ]);
+      assert.notEqual(out.code, 0);
+      assert.match(out.stderr, /Expected a JavaScript or TypeScript module/);
+    });
+  },
+});
