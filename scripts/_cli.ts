@@ -870,3 +870,99 @@ export function formatFactor(value: number): string {
 export function formatRows(rows: readonly (readonly number[])[]): string {
   return `[${rows.map((row) => `[${row.join(", ")}]`).join(", ")}]`;
 }
+
+/**
+ * Reads a binary file named by a flag. When the read permission is missing
+ * it fails at once (no prompt) with the exact flag to add, `--allow-read=FILE`.
+ *
+ * @param path The file, as the user gave it.
+ * @param flag The flag that named it, e.g. `--load`.
+ * @returns The file's bytes.
+ * @throws {CliError} When the permission is missing or the file cannot be read.
+ */
+export function readBytesFile(path: string, flag: string): Uint8Array {
+  if (path === "") throw new CliError(msg("needsFileName", flag), undefined, 2);
+  const noPermission = () =>
+    new CliError(
+      msg("noReadPermission", path, flag),
+      msg("readHint", flagPath(path)),
+    );
+  if (!granted({ name: "read", path })) throw noPermission();
+  try {
+    return Deno.readFileSync(path);
+  } catch (error) {
+    if (isPermissionError(error)) throw noPermission();
+    if (error instanceof Deno.errors.NotFound) {
+      throw new CliError(msg("cannotRead", path, flag, msg("noSuchFile")));
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new CliError(msg("cannotRead", path, flag, msg("isADirectory")));
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliError(msg("cannotRead", path, flag, reason));
+  }
+}
+
+/**
+ * Writes a binary file whole: to a temporary file beside it renamed over it
+ * when the directory may be written, or directly when only the file may
+ * (`--allow-write=FILE`), as {@linkcode writeFileAtomic} does for text. The
+ * bytes are complete before the file is touched.
+ *
+ * @param path The file to write, as the user gave it.
+ * @param bytes The whole contents.
+ * @param flag The flag that named it, e.g. `--save`.
+ * @throws {CliError} When the permission is missing or the file cannot be
+ * written.
+ */
+export function writeBytesAtomic(
+  path: string,
+  bytes: Uint8Array,
+  flag: string,
+): void {
+  assertWritable(path, flag);
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const dir = slash < 0
+    ? "."
+    : slash === 0
+    ? path.slice(0, 1)
+    : path.slice(0, slash);
+  const temp = `${dir}/.${path.slice(slash + 1)}.${Deno.pid}.${Date.now()}.tmp`;
+  const failure = (error: unknown): CliError => {
+    if (isPermissionError(error)) {
+      return new CliError(
+        msg("noWritePermission", path, flag),
+        msg("writeHint", flagPath(path)),
+      );
+    }
+    if (error instanceof Deno.errors.NotFound) {
+      return new CliError(
+        msg("cannotWrite", path, flag, msg("noSuchDirectory", dir)),
+      );
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      return new CliError(msg("cannotWrite", path, flag, msg("isADirectory")));
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return new CliError(msg("cannotWrite", path, flag, reason));
+  };
+  const canRename = granted({ name: "write", path: temp }) &&
+    granted({ name: "read", path: temp }) && granted({ name: "read", path });
+  try {
+    if (canRename) {
+      Deno.writeFileSync(temp, bytes);
+      Deno.renameSync(temp, path);
+    } else {
+      Deno.writeFileSync(path, bytes);
+    }
+  } catch (error) {
+    if (canRename) {
+      try {
+        Deno.removeSync(temp);
+      } catch {
+        // Never created, or already gone.
+      }
+    }
+    throw failure(error);
+  }
+}

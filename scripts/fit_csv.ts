@@ -39,8 +39,10 @@ import {
   parseCount,
   parseFlags,
   parseNumber,
+  readBytesFile,
   runMain,
   warn,
+  writeBytesAtomic,
 } from "./_cli.ts";
 import { type OptimizerName, optimizerOf, OPTIMIZERS } from "./_learn.ts";
 import { CsvSyntaxError, parseCsv } from "./_csv.ts";
@@ -135,52 +137,9 @@ const HELP = [
 // ---------------------------------------------------------------------------
 // Files
 
-/** Whether a permission is granted, without ever prompting for it. */
-function granted(descriptor: Deno.PermissionDescriptor): boolean {
-  try {
-    return Deno.permissions.querySync(descriptor).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
-function isPermissionError(error: unknown): boolean {
-  return error instanceof Deno.errors.PermissionDenied ||
-    error instanceof Deno.errors.NotCapable;
-}
-
-/** A path as the user would type it in a flag: quoted if it has spaces. */
-function flagPath(path: string): string {
-  return /[\s"'$`\\]/.test(path) ? JSON.stringify(path) : path;
-}
-
-/** Reads a file named by a flag, failing with the flag to add when needed. */
-function readBytes(path: string, flag: string): Uint8Array {
-  if (path === "") throw new CliError(msg("needsFileName", flag), undefined, 2);
-  const noPermission = () =>
-    new CliError(
-      msg("noReadPermission", path, flag),
-      msg("readHint", flagPath(path)),
-    );
-  if (!granted({ name: "read", path })) throw noPermission();
-  try {
-    return Deno.readFileSync(path);
-  } catch (error) {
-    if (isPermissionError(error)) throw noPermission();
-    if (error instanceof Deno.errors.NotFound) {
-      throw new CliError(msg("cannotRead", path, flag, msg("noSuchFile")));
-    }
-    if (error instanceof Deno.errors.IsADirectory) {
-      throw new CliError(msg("cannotRead", path, flag, msg("isADirectory")));
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError(msg("cannotRead", path, flag, reason));
-  }
-}
-
 /** Reads a UTF-8 text file named by a flag. */
 function readText(path: string, flag: string): string {
-  const bytes = readBytes(path, flag);
+  const bytes = readBytesFile(path, flag);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -188,59 +147,6 @@ function readText(path: string, flag: string): string {
       msg("cannotRead", path, flag, "it is not UTF-8 text."),
       "Save the file as UTF-8 (CSV UTF-8 in a spreadsheet).",
     );
-  }
-}
-
-/**
- * Writes a binary file whole: to a temporary file beside it renamed over it
- * when the directory may be written, or directly when only the file may
- * (`--allow-write=FILE`), as `writeFileAtomic` does for text.
- */
-function writeBytes(path: string, bytes: Uint8Array, flag: string): void {
-  assertWritable(path, flag);
-  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  const dir = slash < 0
-    ? "."
-    : slash === 0
-    ? path.slice(0, 1)
-    : path.slice(0, slash);
-  const temp = `${dir}/.${path.slice(slash + 1)}.${Deno.pid}.${Date.now()}.tmp`;
-  const failure = (error: unknown): CliError => {
-    if (isPermissionError(error)) {
-      return new CliError(
-        msg("noWritePermission", path, flag),
-        msg("writeHint", flagPath(path)),
-      );
-    }
-    if (error instanceof Deno.errors.NotFound) {
-      return new CliError(
-        msg("cannotWrite", path, flag, msg("noSuchDirectory", dir)),
-      );
-    }
-    if (error instanceof Deno.errors.IsADirectory) {
-      return new CliError(msg("cannotWrite", path, flag, msg("isADirectory")));
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    return new CliError(msg("cannotWrite", path, flag, reason));
-  };
-  const canRename = granted({ name: "write", path: temp }) &&
-    granted({ name: "read", path: temp }) && granted({ name: "read", path });
-  try {
-    if (canRename) {
-      Deno.writeFileSync(temp, bytes);
-      Deno.renameSync(temp, path);
-    } else {
-      Deno.writeFileSync(path, bytes);
-    }
-  } catch (error) {
-    if (canRename) {
-      try {
-        Deno.removeSync(temp);
-      } catch {
-        // Never created, or already gone.
-      }
-    }
-    throw failure(error);
   }
 }
 
@@ -692,7 +598,7 @@ function train(r: Request): void {
         [KEYS.training]: JSON.stringify(settings),
       },
     });
-    writeBytes(r.save, bytes, "--save");
+    writeBytesAtomic(r.save, bytes, "--save");
   }
 
   const json: Record<string, unknown> = {
@@ -789,7 +695,7 @@ function shapes(tree: unknown): unknown {
 
 function load(r: Request): void {
   const path = r.load as string;
-  const bytes = readBytes(path, "--load");
+  const bytes = readBytesFile(path, "--load");
   const notModel = (why: string) =>
     new CliError(
       `${path} is not a model saved by fit_csv.ts: ${why}`,

@@ -41,6 +41,7 @@ import {
   warn,
   writeFileAtomic,
 } from "./_cli.ts";
+import { loadParams, saveParams } from "./_model_file.ts";
 
 const HELP =
   `Train the article's perceptron u = w·x + b by gradient descent on Σ(u − d)².
@@ -68,6 +69,11 @@ Flags:
                              (ja: the article's "10 回目: …")
   --plot FILE.svg            draw the loss at every step as an SVG line chart;
                              needs --allow-write=FILE.svg
+  --save FILE.safetensors    save the trained w and b (safetensors, F64);
+                             needs --allow-write=FILE.safetensors
+  --load FILE.safetensors    start from w and b saved by --save instead of the
+                             article's (or the config's): the loss at step 0
+                             is the saved model's. Needs --allow-read=FILE
   --strict                   fail (exit 1) when the loss grows for 10 steps in
                              a row; without it that is only a warning
   -h, --help                 show this help
@@ -723,6 +729,8 @@ runMain(() => {
     json: { type: "boolean" },
     lang: { type: "string" },
     plot: { type: "string" },
+    save: { type: "string" },
+    load: { type: "string" },
     strict: { type: "boolean" },
     help: { type: "boolean" },
   });
@@ -751,6 +759,7 @@ runMain(() => {
 
   // Check before training, so a missing permission is not found only after it.
   if (flags.plot !== undefined) assertWritable(flags.plot, "--plot");
+  if (flags.save !== undefined) assertWritable(flags.save, "--save");
 
   const base = flags.config === undefined
     ? {
@@ -760,6 +769,11 @@ runMain(() => {
       d: matrix(ARTICLE.d),
     } as ReturnType<typeof readConfig>
     : readConfig(flags.config);
+  if (flags.load !== undefined) {
+    const { params } = loadParams(flags.load, { w: base.w, b: base.b });
+    base.w = params.w;
+    base.b = params.b;
+  }
   const settings: Settings = {
     ...base,
     learningRate: learningRate ?? base.learningRate ?? 0.0001,
@@ -776,6 +790,14 @@ runMain(() => {
     warn(message, hint);
   }
   const { finalLoss, params } = run;
+  if (flags.save !== undefined) {
+    saveParams(flags.save, { w: params.w, b: params.b }, {
+      script: "train.ts",
+      learningRate: String(settings.learningRate),
+      steps: String(settings.steps),
+      trainBias: String(settings.trainBias),
+    });
+  }
   const history = run.history.filter(({ step }) =>
     step % settings.logEvery === 0
   );
