@@ -201,6 +201,18 @@ export function hiddenSizes(hidden: number | readonly number[]): number[] {
   return typeof hidden === "number" ? [hidden] : [...hidden];
 }
 
+/** Text broken into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(" ")) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) {
+      lines[last] += ` ${word}`;
+    } else lines.push(word);
+  }
+  return lines;
+}
+
 function help(spec: ScriptSpec): string {
   const d = spec.defaults;
   const row = (flag: string, text: string, value?: unknown) =>
@@ -218,15 +230,7 @@ function help(spec: ScriptSpec): string {
       ? ["confusion (test set: counts, precision, recall, f1),"]
       : []),
     spec.cpuTime ? "seconds, cpuSeconds" : "seconds",
-  ];
-  // The field list, wrapped into lines of at most 34 characters.
-  const jsonLines: string[] = [];
-  for (const field of jsonFields) {
-    const last = jsonLines.length - 1;
-    if (last >= 0 && jsonLines[last].length + 1 + field.length <= 34) {
-      jsonLines[last] += ` ${field}`;
-    } else jsonLines.push(field);
-  }
+  ].join(" ");
   return [
     spec.about,
     "",
@@ -244,7 +248,12 @@ function help(spec: ScriptSpec): string {
     layered
       ? row("--hidden N,N,…", "units in each hidden layer", d.hidden)
       : row("--hidden N", "units in the hidden layer", d.hidden),
-    row("--optimizer NAME", optimizers.join(", "), d.optimizer),
+    ...(optimizers.join(", ").length <= 34
+      ? [row("--optimizer NAME", optimizers.join(", "), d.optimizer)]
+      : [
+        row("--optimizer NAME", "the optimizer, one of", d.optimizer),
+        ...wrap(optimizers.join(", "), 50).map((line) => row("", line)),
+      ]),
     ...(spec.schedules
       ? [
         row(
@@ -271,7 +280,7 @@ function help(spec: ScriptSpec): string {
       ]
       : []),
     row("--json", "print one JSON object on stdout: the"),
-    ...jsonLines.map((line) => row("", line)),
+    ...wrap(jsonFields, 50).map((line) => row("", line)),
     row("--plot FILE.svg", `draw ${spec.plotDescription}`),
     row("", "into FILE.svg; needs --allow-write=FILE.svg"),
     row("--help, -h", "show this help"),
@@ -896,7 +905,8 @@ export interface TrainedNetwork {
  * @param model The network.
  * @param train The training set.
  * @param test The test set.
- * @param settings Seed, epochs, learning rate, optimizer and batch size.
+ * @param settings Seed, epochs, learning rate (and its schedule over the
+ * run's updates), optimizer and batch size.
  * @param onEpoch Called after every epoch.
  * @param onStep Called after every mini-batch.
  * @param options Samples per forward pass when evaluating (`chunk`), and
@@ -1021,5 +1031,6 @@ export function historyChart(history: EpochRecord[], title: string): string {
       x,
     });
   }
-  return lineChart(series, { title, xLabel: "epoch" });
+  // runTraining takes the picture as SVG text.
+  return String(lineChart(series, { title, xLabel: "epoch" }));
 }
