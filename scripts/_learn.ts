@@ -61,6 +61,7 @@ import {
   runMain,
   writeFileAtomic,
 } from "./_cli.ts";
+import { loadParams, saveParams } from "./_model_file.ts";
 
 /** The optimizers a script may offer (ゼロから作るDeep Learning §6.1 and AdamW). */
 export const OPTIMIZERS = [
@@ -113,6 +114,11 @@ export interface Settings {
    * learning rate down to 0 at the last update (`cosineDecay`).
    */
   schedule?: ScheduleName;
+  /**
+   * A safetensors file of parameters saved by `--save` of the same script
+   * and network size, to start from instead of the seed's initial weights.
+   */
+  load?: string;
 }
 
 /** The learning-rate schedules `--schedule` offers. */
@@ -187,6 +193,8 @@ export interface TrainingOutcome {
   confusion?: Confusion;
   /** Renders the `--plot` picture; called only when `--plot` is given. */
   plot: () => string;
+  /** The trained parameters, which `--save` writes. */
+  params: Params[];
 }
 
 /** The trainer a script supplies. */
@@ -283,6 +291,10 @@ function help(spec: ScriptSpec): string {
     ...wrap(jsonFields, 50).map((line) => row("", line)),
     row("--plot FILE.svg", `draw ${spec.plotDescription}`),
     row("", "into FILE.svg; needs --allow-write=FILE.svg"),
+    row("--save FILE.safetensors", "save the trained parameters (safetensors,"),
+    row("", "F64); needs --allow-write=FILE.safetensors"),
+    row("--load FILE.safetensors", "start from parameters saved by --save of"),
+    row("", "this script and network; needs --allow-read=FILE"),
     row("--help, -h", "show this help"),
     "",
     "Progress goes to stderr; the same seed gives the same results.",
@@ -313,6 +325,8 @@ export interface Invocation {
   json: boolean;
   /** Where to write the picture, if anywhere. */
   plot?: string;
+  /** Where to save the trained parameters, if anywhere. */
+  save?: string;
   /** Only show the help. */
   help: boolean;
 }
@@ -343,6 +357,8 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     ...(spec.schedules ? { schedule: { type: "string" as const } } : {}),
     json: { type: "boolean" },
     plot: { type: "string" },
+    save: { type: "string" },
+    load: { type: "string" },
     // parseArgs takes `short` as well: -h for --help.
     help: { type: "boolean", short: "h" },
   }) as ParsedFlags<{
@@ -358,6 +374,8 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     schedule: { type: "string" };
     json: { type: "boolean" };
     plot: { type: "string" };
+    save: { type: "string" };
+    load: { type: "string" };
     help: { type: "boolean" };
   }>;
   const s: Settings = { ...spec.defaults };
@@ -429,10 +447,17 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
   if (flags.plot !== undefined && flags.plot === "") {
     throw new CliError("--plot needs a file name.", undefined, 2);
   }
+  for (const flag of ["save", "load"] as const) {
+    if (flags[flag] === "") {
+      throw new CliError(`--${flag} needs a file name.`, undefined, 2);
+    }
+  }
+  if (flags.load !== undefined) s.load = flags.load;
   return {
     settings: s,
     json: flags.json ?? false,
     plot: flags.plot,
+    save: flags.save,
     help: flags.help ?? false,
   };
 }
@@ -653,7 +678,7 @@ export function runTraining(
   trainer: Trainer,
 ): Promise<void> {
   return runMain(async () => {
-    const { settings, json, plot, help: wantsHelp } = parseSettings(
+    const { settings, json, plot, save, help: wantsHelp } = parseSettings(
       Deno.args,
       spec,
     );
@@ -662,6 +687,7 @@ export function runTraining(
       return;
     }
     if (plot !== undefined) assertWritable(plot, "--plot");
+    if (save !== undefined) assertWritable(save, "--save");
     const progress = progressReporter(settings.epochs);
     const start = performance.now();
     const cpuStart = cpuNow();
@@ -676,6 +702,13 @@ export function runTraining(
     if (plot !== undefined) {
       // Rendered whole before the file is touched: a failure leaves no file.
       writeFileAtomic(plot, outcome.plot(), { flag: "--plot" });
+    }
+    if (save !== undefined) {
+      const { load: _, ...kept } = settings;
+      saveParams(save, outcome.params, {
+        script: spec.name,
+        settings: JSON.stringify(kept),
+      });
     }
     if (json) {
       const result: Record<string, unknown> = {
@@ -699,6 +732,7 @@ export function runTraining(
       result.seconds = seconds;
       if (spec.cpuTime) result.cpuSeconds = cpuSeconds;
       if (plot !== undefined) result.plot = plot;
+      if (save !== undefined) result.save = save;
       console.log(JSON.stringify(result));
     } else {
       console.log(summary(spec, settings, outcome, seconds, cpuSeconds, plot));
@@ -783,7 +817,10 @@ export function trainClassifier(
   );
   const test = options.test;
   const history: EpochRecord[] = [];
-  const result = fit(model, params, { x: train.x, d: train.oneHot }, {
+  const start = settings.load === undefined
+    ? params
+    : loadParams(settings.load, params).params;
+  const result = fit(model, start, { x: train.x, d: train.oneHot }, {
     epochs: settings.epochs,
     batchSize: settings.batchSize,
     optimizer: optimizerOf(settings),
@@ -926,7 +963,10 @@ export function trainNetwork(
   options: { chunk?: number; trainSample?: number } = {},
 ): TrainedNetwork {
   const chunk = options.chunk ?? 1000;
-  const initial = model.init(settings.seed);
+  const drawn = model.init(settings.seed);
+  const initial = settings.load === undefined
+    ? drawn
+    : loadParams(settings.load, drawn).params;
   const n = train.x.cols;
   const inner = optimizerOf(
     settings,

@@ -86,6 +86,7 @@ await runTraining({
     description:
       `${train.x.cols} training and ${test.x.cols} test images of 28x28 pixels (official MNIST); SimpleConvNet: conv ${FILTERS} filters ${KERNEL}x${KERNEL} (stride 1, pad 0) - relu - max pool 2x2 - dense ${hidden} - relu - dense 10`,
     history: result.history,
+    params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: train.x.cols,
     trainEvaluated: result.trainEvaluated,

@@ -63,6 +63,7 @@ await runTraining({
     description:
       `${train.x.cols} training and ${test.x.cols} test images of 28x28 pixels, 10 digits; network 784-${settings.hidden}-10 (relu, softmax)`,
     history: result.history,
+    params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: train.x.cols,
     testAccuracy: result.testAccuracy,

@@ -41,6 +41,7 @@ await runTraining({
     description:
       `${train.x.cols} training and ${test.x.cols} test samples, 4 features, 3 species; network 4-${settings.hidden}-3 (relu, softmax)`,
     history: result.history,
+    params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: train.x.cols,
     testAccuracy: result.testAccuracy,

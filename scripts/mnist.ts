@@ -79,6 +79,7 @@ await runTraining({
         sizes.join("-")
       } (relu, He initialization, softmax)`,
     history: result.history,
+    params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: train.x.cols,
     testAccuracy: result.testAccuracy,

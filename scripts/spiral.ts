@@ -32,13 +32,20 @@ await runTraining({
     description:
       `${data.x.cols} points, ${data.classes} classes; network 2-${settings.hidden}-${data.classes} (relu, softmax)`,
     history: result.history,
+    params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: data.x.cols,
+    // runTraining takes the picture as SVG text.
     plot: () =>
-      decisionBoundary((points) => result.model.apply(result.params, points), data, {
-        title: "Spiral: what the network decides",
-        xRange: [-1.1, 1.1],
-        yRange: [-1.1, 1.1],
-      }),
+      String(decisionBoundary(
+        (points) => result.model.apply(result.params, points),
+        data,
+        {
+          title: "Spiral: what the network decides",
+          xRange: [-1.1, 1.1],
+          yRange: [-1.1, 1.1],
+          classNames: ["arm 0", "arm 1", "arm 2"],
+        },
+      )),
   };
 });

@@ -32,13 +32,20 @@ await runTraining({
     description:
       `4 points, 2 classes; network 2-${settings.hidden}-2 (tanh, softmax)`,
     history: result.history,
+    params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: 4,
+    // runTraining takes the picture as SVG text.
     plot: () =>
-      decisionBoundary((points) => result.model.apply(result.params, points), data, {
-        title: "XOR: what the network decides",
-        xRange: [-0.5, 1.5],
-        yRange: [-0.5, 1.5],
-      }),
+      String(decisionBoundary(
+        (points) => result.model.apply(result.params, points),
+        data,
+        {
+          title: "XOR: what the network decides",
+          xRange: [-0.5, 1.5],
+          yRange: [-0.5, 1.5],
+          classNames: ["0: x₁ XOR x₂ is false", "1: x₁ XOR x₂ is true"],
+        },
+      )),
   };
 });

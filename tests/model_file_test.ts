@@ -97,3 +97,69 @@ Deno.test({
     }
   },
 });
+
+const XOR = new URL("../scripts/xor.ts", import.meta.url).pathname;
+
+Deno.test({
+  name:
+    "xor.ts --save: the file rebuilds the trained network; --load continues from it",
+  ignore: !canRun,
+  async fn() {
+    const { evaluate, fromSafetensors, matrix, mlp, oneHot } = await import(
+      "../mod.ts"
+    );
+    const dir = await Deno.makeTempDir();
+    try {
+      const run = await deno([
+        "run",
+        "--allow-write=xor.safetensors",
+        XOR,
+        "--save",
+        "xor.safetensors",
+        "--json",
+      ], dir);
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout);
+      const file = fromSafetensors(
+        await Deno.readFile(`${dir}/xor.safetensors`),
+      );
+      assert.equal(file.metadata.script, "xor");
+      // The same network, its weights from the file: it classifies XOR as
+      // the run reported.
+      const { model } = mlp([2, report.hidden, 2], 0, { activation: "tanh" });
+      const x = matrix([[0, 0, 1, 1], [0, 1, 0, 1]]);
+      const d = oneHot([0, 1, 1, 0], 2);
+      const params = file.tree as unknown as Parameters<typeof evaluate>[1];
+      assert.equal(
+        evaluate(model, params, { x, d }).accuracy,
+        report.trainAccuracy,
+      );
+      const again = await deno([
+        "run",
+        "--allow-read=xor.safetensors",
+        XOR,
+        "--load",
+        "xor.safetensors",
+        "--epochs",
+        "1",
+        "--json",
+      ], dir);
+      assert.equal(again.code, 0, again.stderr);
+      // Started from the trained weights, the first epoch is already good.
+      assert.ok(JSON.parse(again.stdout).history[0].loss < 0.05);
+      const wrong = await deno([
+        "run",
+        "--allow-read=xor.safetensors",
+        XOR,
+        "--load",
+        "xor.safetensors",
+        "--hidden",
+        "3",
+      ], dir);
+      assert.notEqual(wrong.code, 0);
+      assert.match(wrong.stderr, /this run needs/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
