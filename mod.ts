@@ -59,6 +59,10 @@
  *   ({@linkcode histogramGrid}), panels of curves ({@linkcode lineChartGrid})
  *   and points coloured by a value on log axes ({@linkcode scatterPlot}).
  *
+ * Every picture is an {@linkcode Svg}: drawn inline in a Jupyter notebook
+ * (`deno jupyter`), SVG text everywhere else (`String(svg)`, `svg.markup`).
+ * A {@linkcode Matrix} shows as a table there.
+ *
  * ## Errors, determinism, permissions
  *
  * Every export checks what a user can get wrong (types, shapes, finiteness,
@@ -273,6 +277,7 @@ export {
   type MnistOptions,
   parseIdx,
 } from "./lib/data/mnist.ts";
+export { Svg } from "./lib/viz/svg.ts";
 export {
   decisionBoundary,
   type DecisionBoundaryOptions,

@@ -39,6 +39,7 @@ import {
   sigmoid,
   softmaxCrossEntropy,
   type StepRecord,
+  type Svg,
   zeros,
 } from "../mod.ts";
 import {
@@ -306,20 +307,24 @@ export function checkPlot(plot: string | undefined): void {
  * @param svg Renders the picture; called only when there is a file.
  * @throws {CliError} When the file cannot be written.
  */
-export function writePlot(plot: string | undefined, svg: () => string): void {
+export function writePlot(
+  plot: string | undefined,
+  svg: () => Svg | string,
+): void {
   if (plot !== undefined) writeFileAtomic(plot, svg(), { flag: "--plot" });
 }
 
 /**
  * Several SVG documents one under the other, as one document.
  *
- * @param svgs Whole documents, as the toolkit's charts return them.
+ * @param svgs Whole documents, as the toolkit's charts return them (or as
+ * text).
  * @returns One document holding them all.
  */
-export function stackSvg(svgs: readonly string[]): string {
+export function stackSvg(svgs: readonly (Svg | string)[]): string {
   let y = 0, width = 0;
   const parts: string[] = [];
-  for (const svg of svgs) {
+  for (const svg of svgs.map(String)) {
     const w = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? 0);
     const h = Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
     parts.push(svg.trim().replace(/^<svg /, `<svg x="0" y="${y}" `));

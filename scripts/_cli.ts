@@ -754,7 +754,8 @@ export function assertWritable(path: string, flag: string): void {
  * directory (`--allow-read=DIR --allow-write=DIR`) gives the atomic rename.
  *
  * @param path The file to write, as the user gave it.
- * @param text The whole contents.
+ * @param text The whole contents: a string, or anything that turns into
+ * one, such as the `Svg` a chart function returns.
  * @param options The flag that named the file, for messages.
  * @throws {CliError} When the permission is missing or the file cannot be
  * written (no such directory, a directory in the way, …).
@@ -764,13 +765,15 @@ export function assertWritable(path: string, flag: string): void {
  * import { runMain, writeFileAtomic } from "./_cli.ts";
  *
  * runMain(() => writeFileAtomic("loss.svg", "<svg/>", { flag: "--plot" }));
+ * // A chart needs no String(…): writeFileAtomic("loss.svg", lineChart(losses))
  * ```
  */
 export function writeFileAtomic(
   path: string,
-  text: string,
+  text: string | { toString(): string },
   options: WriteFileAtomicOptions = {},
 ): void {
+  const contents = String(text);
   const flag = options.flag ?? msg("outputFile");
   if (path === "") {
     throw new CliError(msg("needsFileName", flag), undefined, 2);
@@ -801,14 +804,14 @@ export function writeFileAtomic(
     granted({ name: "read", path });
   if (!canRename) {
     try {
-      Deno.writeTextFileSync(path, text);
+      Deno.writeTextFileSync(path, contents);
     } catch (error) {
       throw describeFailure(error);
     }
     return;
   }
   try {
-    Deno.writeTextFileSync(temp, text);
+    Deno.writeTextFileSync(temp, contents);
     Deno.renameSync(temp, path);
   } catch (error) {
     try {

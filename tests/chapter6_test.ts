@@ -408,7 +408,7 @@ Deno.test("contourPaths() draws a circle's contour at its radius, and a panel pe
     levels: [1],
     mark: [0, 0],
     resolution: 200,
-  });
+  }).markup;
   assertWellFormed(svg);
   assert.match(svg, />one</);
   assert.match(svg, />two</);
@@ -466,7 +466,7 @@ Deno.test("contourPaths() refuses what it cannot draw", () => {
   );
   // Without levels, round ones are chosen between f's extremes.
   assert.match(
-    contourPaths(f, path, { xRange: [-1, 1], yRange: [-1, 1] }),
+    contourPaths(f, path, { xRange: [-1, 1], yRange: [-1, 1] }).markup,
     /contour lines of f = -1, 0, 1</,
   );
 });
@@ -485,7 +485,7 @@ Deno.test("histogramGrid() counts into bins, shares a row's axis, and cuts bars 
   const svg = histogramGrid([{
     label: "row\ntwo lines",
     cells: [[0.05, 0.05, 0.95], new Float64Array([0.5])],
-  }], { range: [0, 1], bins: 10, columnLabels: ["a", "b"] });
+  }], { range: [0, 1], bins: 10, columnLabels: ["a", "b"] }).markup;
   assertWellFormed(svg);
   assert.match(svg, />two lines</);
   // The legend's swatch, then two bars in panel a and one in panel b.
@@ -498,14 +498,14 @@ Deno.test("histogramGrid() counts into bins, shares a row's axis, and cuts bars 
     range: [0, 1],
     bins: 10,
     yMax: 1,
-  });
+  }).markup;
   assert.match(cut, />▲2</);
   assert.match(cut, /bar cut at the axis/);
   // Values outside the range are left out, and their share said.
   assert.match(
     histogramGrid([{ label: "", cells: [[-1, 0.5, 0.5, 0.5]] }], {
       range: [0, 1],
-    }),
+    }).markup,
     />25% below 0</,
   );
   assert.throws(
@@ -546,7 +546,7 @@ Deno.test("lineChartGrid() shares the axes and one legend across panels", () => 
         dashed: true,
       }],
     },
-  ], { yRange: [0, 1], yLabel: "accuracy" });
+  ], { yRange: [0, 1], yLabel: "accuracy" }).markup;
   assertWellFormed(svg);
   // One legend entry per name: the dashed one once, the lines' dashes twice
   // less the single-value "line", which is a dot.
@@ -578,12 +578,54 @@ Deno.test("lineChartGrid() shares the axes and one legend across panels", () => 
   );
 });
 
+Deno.test("lineChartGrid() gives a panel with its own yRange its own y axis", () => {
+  // Loss (about 2.3 down to 0.4) beside accuracy (0 to 1): neither squeezed
+  // into the other's scale.
+  const svg = lineChartGrid([
+    { title: "loss", series: [{ name: "train", values: [2.3, 0.9, 0.4] }] },
+    {
+      title: "accuracy",
+      yRange: [0, 1],
+      series: [{ name: "train", values: [0.2, 0.8, 1] }],
+    },
+  ], { columns: 2 }).markup;
+  assertWellFormed(svg);
+  const yLabels = (from: number, to: number) =>
+    [...svg.slice(from, to).matchAll(/text-anchor="end"[^>]*>([^<]*)</g)]
+      .map((m) => m[1]);
+  // Each panel's ticks come before its title.
+  const second = svg.indexOf(">loss<");
+  // The first panel is ticked up to 2.5 in the loss's units, the second
+  // from 0.0 to 1.0.
+  const lossTicks = yLabels(0, second);
+  const accuracyTicks = yLabels(second, svg.length);
+  assert.equal(lossTicks[lossTicks.length - 1], "2.5");
+  assert.equal(accuracyTicks[0], "0.0");
+  assert.equal(accuracyTicks[accuracyTicks.length - 1], "1.0");
+  // Both lines reach the top of their panels: 2.3 of the loss is not at
+  // the height of 1 of the accuracy.
+  const lines = [...svg.matchAll(/<polyline points="([^"]*)"/g)].map((m) =>
+    m[1].split(" ").map((p) => p.split(",").map(Number))
+  );
+  assert.notEqual(lines[0][0][1], lines[1][2][1]);
+  assert.throws(
+    () =>
+      lineChartGrid([{
+        title: "",
+        yRange: [1, 0],
+        series: [{ name: "", values: [1] }],
+      }]),
+    (e: Error) =>
+      e instanceof RangeError && /panels\[0\]\.yRange/.test(e.message),
+  );
+});
+
 Deno.test("scatterPlot() puts powers of ten evenly on log axes and colours by value", () => {
   const svg = scatterPlot([
     { x: 1e-6, y: 1, value: 0 },
     { x: 1e-4, y: 2, value: 0.5 },
     { x: 1e-2, y: 3, value: 1, label: "1" },
-  ], { xScale: "log", valueLabel: "accuracy", labelMeaning: "rank" });
+  ], { xScale: "log", valueLabel: "accuracy", labelMeaning: "rank" }).markup;
   assertWellFormed(svg);
   const circles = [
     ...svg.matchAll(
@@ -604,7 +646,7 @@ Deno.test("scatterPlot() puts powers of ten evenly on log axes and colours by va
   assert.match(svg, />numbers beside the points: rank</);
   assert.match(svg, /learning rate|x \(log scale\)/);
   // Without values: one colour, no colour bar.
-  const plain = scatterPlot([{ x: 1, y: 1 }, { x: 2, y: 3 }]);
+  const plain = scatterPlot([{ x: 1, y: 1 }, { x: 2, y: 3 }]).markup;
   assert.doesNotMatch(plain, />value</);
   assert.throws(
     () => scatterPlot([{ x: 1, y: 1, value: 1 }, { x: 2, y: 2 }]),

@@ -179,6 +179,18 @@ Deno.test({
       const names = [...Deno.readDirSync(dir)].map((e) => e.name);
       assert.deepEqual(names, ["out.svg"], "no temporary file is left behind");
 
+      // A chart, an Svg, is written as its markup, with no String(…).
+      const svgUrl = new URL("../lib/viz/svg.ts", import.meta.url).href;
+      const chart = await runStdin(
+        `import { runMain, writeFileAtomic } from ${JSON.stringify(cliUrl)};
+         import { Svg } from ${JSON.stringify(svgUrl)};
+         runMain(() => writeFileAtomic("out.svg", new Svg("<svg>3</svg>")));`,
+        ["--allow-write=out.svg"],
+        dir,
+      );
+      assert.equal(chart.stderr, "");
+      assert.equal(await Deno.readTextFile(`${dir}/out.svg`), "<svg>3</svg>");
+
       // A directory that does not exist.
       const missing = await runStdin(
         `import { runMain, writeFileAtomic } from ${JSON.stringify(cliUrl)};

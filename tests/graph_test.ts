@@ -345,7 +345,7 @@ Deno.test("toDot and graphSvg: names that look like markup are escaped", () => {
   assertWellFormedDot(text, odd);
   assert.match(text, /&#60;w &#38; &#34;v&#34;&#62;/);
   assert.match(text, /label="a\\\\b"/);
-  const svg = graphSvg(odd);
+  const svg = graphSvg(odd).markup;
   assertBalancedTags(svg);
   assert.match(svg, /&#60;w &#38; &#34;v&#34;&#62;/);
 });
@@ -468,7 +468,7 @@ function assertLaidOut(svg: string, count: number): void {
 
 Deno.test("graphSvg: balanced tags, every node's three lines, a title, boxes apart, one arrow per edge", () => {
   const g = article();
-  const svg = graphSvg(g, { title: "The article's loss" });
+  const svg = graphSvg(g, { title: "The article's loss" }).markup;
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assertBalancedTags(svg);
   assert.match(svg, />The article&#39;s loss</);
@@ -507,7 +507,7 @@ Deno.test("graphSvg: balanced tags, every node's three lines, a title, boxes apa
 
 Deno.test("graphSvg: a network with summaries and long edges stays readable", () => {
   const g = computationGraph(netLoss, netParams);
-  const svg = graphSvg(g);
+  const svg = graphSvg(g).markup;
   assertBalancedTags(svg);
   assert.match(svg, />Computation graph</);
   assert.ok(svg.includes(">value min -0.4, max 3.1</text>"));
@@ -547,7 +547,7 @@ Deno.test("graphSvg: 60 seeded random graphs: boxes apart, no arrow through a bo
       matrix([[0.1, -0.3]]),
       matrix([[2, 2]]),
     ]);
-    const svg = graphSvg(g);
+    const svg = graphSvg(g).markup;
     assertBalancedTags(svg);
     assertLaidOut(svg, g.nodes.length);
   }

@@ -106,3 +106,109 @@ Deno.test("matrix accepts readonly input and large or tiny finite values", () =>
     -Number.MIN_VALUE,
   ]]);
 });
+
+/** The bundle Deno's Jupyter kernel gets from a Matrix. */
+function jupyterBundle(m: Matrix): Record<string, string> {
+  const hook = (m as unknown as Record<symbol, () => Record<string, string>>)[
+    Symbol.for("Jupyter.display")
+  ];
+  return hook.call(m);
+}
+
+/** The table's cells as text, row by row (the header row first). */
+function cells(html: string): string[][] {
+  return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1].matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((c) => c[1])
+  );
+}
+
+Deno.test("Jupyter shows a Matrix as a table with every digit, and as today's text", () => {
+  const m = matrix([[0, 0.3, -0.8], [1, -1.2, 1e-7]]);
+  const bundle = jupyterBundle(m);
+  assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
+  assert.equal(bundle["text/plain"], Deno.inspect(m));
+  assert.equal(bundle["text/plain"], `Matrix 2x3 ${m.toString()}`);
+  const html = bundle["text/html"];
+  assert.match(html, /^<table[^>]*>/);
+  assert.match(html, /<\/table>$/);
+  assert.match(html, /<caption[^>]*>Matrix 2x3<\/caption>/);
+  assert.deepEqual(cells(html), [
+    ["", "0", "1", "2"],
+    ["0", "0", "0.3", "-0.8"],
+    ["1", "1", "-1.2", "1e-7"],
+  ]);
+  // Unchanged elsewhere.
+  assert.equal(m.toString(), "[[0, 0.3, -0.8],\n [1, -1.2, 1e-7]]");
+  assert.equal(JSON.stringify(m), "[[0,0.3,-0.8],[1,-1.2,1e-7]]");
+  // Every entry, bit for bit, for any matrix up to the summary's size.
+  fc.assert(
+    fc.property(
+      fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 12 }))
+        .chain(([r, c]) =>
+          fc.array(
+            fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), {
+              minLength: c,
+              maxLength: c,
+            }),
+            { minLength: r, maxLength: r },
+          )
+        ),
+      (rows) => {
+        const table = cells(jupyterBundle(matrix(rows))["text/html"]);
+        // Each entry as toString writes it, which reads back bit for bit
+        // (-0 is written 0, as toString writes it).
+        assert.deepEqual(
+          table.slice(1).map((row) => row.slice(1)),
+          toArray(matrix(rows)).map((row) => row.map(String)),
+        );
+        assert.deepEqual(
+          table.slice(1).map((row) => row.slice(1).map(Number)),
+          toArray(matrix(rows)).map((row) => row.map((v) => v === 0 ? 0 : v)),
+        );
+      },
+    ),
+    { numRuns: 50 },
+  );
+});
+
+Deno.test("Jupyter summarizes a large Matrix: 20 rows, 12 columns, ellipses and the shape", () => {
+  const m = matrix(
+    Array.from(
+      { length: 784 },
+      (_, i) => Array.from({ length: 100 }, (_, j) => i * 1000 + j),
+    ),
+  );
+  const html = jupyterBundle(m)["text/html"];
+  assert.match(
+    html,
+    /<caption[^>]*>Matrix 784x100 \(showing 20 of 784 rows and 12 of 100 columns\)<\/caption>/,
+  );
+  const table = cells(html);
+  assert.equal(table.length, 1 + 21);
+  assert.ok(table.every((row) => row.length === 1 + 13));
+  assert.deepEqual(table[0], [
+    "",
+    ..."012345".split(""),
+    "…",
+    "94",
+    "95",
+    "96",
+    "97",
+    "98",
+    "99",
+  ]);
+  assert.deepEqual(table[1].slice(0, 3), ["0", "0", "1"]);
+  assert.deepEqual(table[11], [
+    "⋮",
+    ...Array(6).fill("⋮"),
+    "⋱",
+    ...Array(6).fill("⋮"),
+  ]);
+  assert.deepEqual(table[21].slice(-2), ["783098", "783099"]);
+  assert.equal(table[21][0], "783");
+  assert.equal(table[5][7], "…");
+  // A long row alone, and a long column alone.
+  assert.equal(cells(jupyterBundle(zeros(1, 13))["text/html"])[1].length, 14);
+  assert.equal(cells(jupyterBundle(zeros(21, 1))["text/html"]).length, 22);
+  assert.equal(cells(jupyterBundle(zeros(20, 12))["text/html"]).length, 21);
+});

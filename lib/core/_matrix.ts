@@ -148,6 +148,85 @@ export class Matrix {
   [Symbol.for("Deno.customInspect")](): string {
     return `Matrix ${this.#rows}x${this.#cols} ${this.toString()}`;
   }
+
+  /**
+   * Shows the matrix as a table in a Jupyter notebook (`deno jupyter` calls
+   * this to display a Matrix). The table heads each row and column with its
+   * index and gives every entry with all its digits, as `toString` does; a
+   * matrix of more than 20 rows or 12 columns shows its first and last 10
+   * rows and 6 columns, with ellipses between them and its shape above.
+   *
+   * @returns The mime bundle: `text/html`, the table, and `text/plain`, the
+   * text `console.log` prints.
+   */
+  [Symbol.for("Jupyter.display")](): {
+    "text/html": string;
+    "text/plain": string;
+  } {
+    return {
+      "text/html": htmlTable(this.#rows, this.#cols, this.#data),
+      "text/plain": `Matrix ${this.#rows}x${this.#cols} ${this.toString()}`,
+    };
+  }
+}
+
+/** The most rows and columns an HTML table shows before it summarizes. */
+const TABLE_ROWS = 20;
+const TABLE_COLS = 12;
+
+/**
+ * The indices an HTML table shows out of `n`: all of them when there are at
+ * most `max`, else the first and last `max / 2`, with -1 for the ellipsis
+ * between them.
+ */
+function shown(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const half = max / 2;
+  return [
+    ...Array.from({ length: half }, (_, i) => i),
+    -1,
+    ...Array.from({ length: half }, (_, i) => n - half + i),
+  ];
+}
+
+/** Text made safe inside an HTML element or attribute. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A matrix as an HTML table with its shape, summarized when large. */
+function htmlTable(rows: number, cols: number, data: Float64Array): string {
+  const rowIds = shown(rows, TABLE_ROWS);
+  const colIds = shown(cols, TABLE_COLS);
+  const summarized = rows > TABLE_ROWS || cols > TABLE_COLS;
+  const caption = `Matrix ${rows}x${cols}${
+    summarized
+      ? ` (showing ${Math.min(rows, TABLE_ROWS)} of ${rows} rows and ${
+        Math.min(cols, TABLE_COLS)
+      } of ${cols} columns)`
+      : ""
+  }`;
+  const right = ' style="text-align: right"';
+  const head = colIds.map((j) =>
+    j < 0 ? `<th${right}>…</th>` : `<th${right}>${j}</th>`
+  ).join("");
+  const body = rowIds.map((i) => {
+    const cells = colIds.map((j) => {
+      if (i < 0) return `<td${right}>${j < 0 ? "⋱" : "⋮"}</td>`;
+      if (j < 0) return `<td${right}>…</td>`;
+      return `<td${right}>${escapeHtml(String(data[i * cols + j]))}</td>`;
+    }).join("");
+    return `<tr><th${right}>${i < 0 ? "⋮" : i}</th>${cells}</tr>`;
+  }).join("\n");
+  return [
+    `<table style="font-family: monospace; font-variant-numeric: tabular-nums">`,
+    `<caption style="text-align: left; white-space: nowrap">${
+      escapeHtml(caption)
+    }</caption>`,
+    `<thead><tr><th></th>${head}</tr></thead>`,
+    `<tbody>\n${body}\n</tbody>`,
+    "</table>",
+  ].join("\n");
 }
 
 /**

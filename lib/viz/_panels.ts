@@ -14,6 +14,7 @@ import {
   innerTicks,
   niceTicks,
   num,
+  type Svg,
   svgDocument,
   type Ticks,
 } from "./_svg.ts";
@@ -319,7 +320,7 @@ export interface GridSpec {
  * panels row by row, an optional label left of each row, and one label for
  * the x axes (under the grid) and one for the y axes (left of it).
  */
-export function gridDocument(spec: GridSpec): string {
+export function gridDocument(spec: GridSpec): Svg {
   const margin = 14;
   const rows = Math.ceil(spec.count / spec.columns);
   const columns = Math.min(spec.columns, spec.count);

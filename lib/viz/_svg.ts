@@ -139,17 +139,22 @@ export interface Frame {
   ys: (v: number) => number;
 }
 
-/** Axes, grid, tick labels, axis labels and title; returns the SVG parts. */
+/**
+ * Axes, grid, tick labels, axis labels and title; returns the SVG parts.
+ * `extraTop` pixels are kept free between the title and the plot area, for
+ * a legend.
+ */
 export function axes(
   width: number,
   height: number,
   xr: Ticks,
   yr: Ticks,
   text: { title: string; xLabel: string; yLabel: string },
+  extraTop = 0,
 ): { frame: Frame; grid: string[]; decoration: string[] } {
   const left = 64;
   const right = width - 20;
-  const top = text.title ? 40 : 16;
+  const top = (text.title ? 40 : 16) + extraTop;
   const bottom = height - (text.xLabel ? 48 : 32);
   const xs = (v: number) => left + ratio(v, xr.lo, xr.hi) * (right - left);
   const ys = (v: number) => bottom - ratio(v, yr.lo, yr.hi) * (bottom - top);
@@ -224,8 +229,8 @@ export function svgDocument(
   width: number,
   height: number,
   body: string[],
-): string {
-  return [
+): Svg {
+  return new Svg([
     `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${
       num(height)
     }" viewBox="0 0 ${num(width)} ${
@@ -235,5 +240,123 @@ export function svgDocument(
     ...body,
     "</svg>",
     "",
-  ].join("\n");
+  ].join("\n"));
+}
+
+/**
+ * A picture drawn by the toolkit: an SVG document that shows itself as a
+ * picture where it can and as its markup everywhere else.
+ *
+ * - In a Jupyter notebook (`deno jupyter`) it is drawn inline, as
+ *   `image/svg+xml`.
+ * - `String(svg)`, `` `${svg}` `` and `svg.markup` give the SVG text, to
+ *   save with `Deno.writeTextFile(path, svg.markup)`; `console.log(svg)`
+ *   prints that text and `JSON.stringify` writes it as a string.
+ *
+ * Every chart function (`lineChart`, `decisionBoundary`, `graphSvg`, …)
+ * returns one. An Svg never changes: it is frozen.
+ *
+ * @example A chart as text and as a picture
+ * ```ts
+ * import { Svg } from "./svg.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const svg = new Svg('<svg xmlns="http://www.w3.org/2000/svg"/>');
+ * assert.equal(String(svg), svg.markup);
+ * assert.equal(`${svg}`, svg.markup);
+ * assert.equal(JSON.stringify({ svg }), JSON.stringify({ svg: svg.markup }));
+ * // What Deno's Jupyter kernel asks for to draw it.
+ * const hooks = svg as unknown as Record<symbol, () => unknown>;
+ * assert.deepEqual(hooks[Symbol.for("Jupyter.display")](), {
+ *   "image/svg+xml": svg.markup,
+ * });
+ * assert.equal(Deno.inspect(svg), svg.markup);
+ * assert.ok(Object.isFrozen(svg));
+ * ```
+ */
+export class Svg {
+  /** The SVG document, as text. */
+  readonly markup: string;
+
+  /**
+   * Wraps SVG text, such as a chart of your own, so that it displays as a
+   * picture in Jupyter. The text is kept as given.
+   *
+   * @param markup The SVG document, as text.
+   * @throws {TypeError} When `markup` is not a string.
+   */
+  constructor(markup: string) {
+    if (typeof markup !== "string") {
+      throw new TypeError(
+        `Expected markup of new Svg(markup) to be the SVG document as a string, got ${
+          describe(markup)
+        }`,
+      );
+    }
+    this.markup = markup;
+    Object.freeze(this);
+  }
+
+  /**
+   * The SVG document, as text: what `String(svg)` gives.
+   *
+   * @returns {@linkcode Svg.markup}.
+   *
+   * @example Usage
+   * ```ts
+   * import { Svg } from "./svg.ts";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new Svg("<svg/>").toString(), "<svg/>");
+   * ```
+   */
+  toString(): string {
+    return this.markup;
+  }
+
+  /**
+   * Lets `JSON.stringify` write the picture as its SVG text.
+   *
+   * @returns {@linkcode Svg.markup}.
+   *
+   * @example Usage
+   * ```ts
+   * import { Svg } from "./svg.ts";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(JSON.stringify(new Svg("<svg/>")), '"<svg/>"');
+   * ```
+   */
+  toJSON(): string {
+    return this.markup;
+  }
+
+  /**
+   * The SVG text wherever a primitive is wanted: in a template literal, in
+   * `+` with a string, in `String(svg)`.
+   *
+   * @returns {@linkcode Svg.markup}, whatever the hint.
+   */
+  [Symbol.toPrimitive](): string {
+    return this.markup;
+  }
+
+  /**
+   * Shows the picture in `console.log` and the Deno REPL as its SVG text,
+   * as a chart printed before it became an Svg.
+   *
+   * @returns {@linkcode Svg.markup}.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.markup;
+  }
+
+  /**
+   * Draws the picture in a Jupyter notebook (Deno's kernel calls this).
+   *
+   * @returns The mime bundle `{ "image/svg+xml": markup }`.
+   */
+  [Symbol.for("Jupyter.display")](): { "image/svg+xml": string } {
+    return { "image/svg+xml": this.markup };
+  }
 }

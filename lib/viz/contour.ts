@@ -1,8 +1,10 @@
 /**
  * Paths over the contour lines of a function of two variables, one panel per
- * path, as SVG text: the way gradient-descent methods walk towards a
- * minimum (ゼロから作るDeep Learning, figure 6-8). A pure function: it
- * returns a string and writes nothing; save it with `Deno.writeTextFile`.
+ * path: the way gradient-descent methods walk towards a minimum (ゼロから作るDeep
+ * Learning, figure 6-8). A pure function: it returns an `Svg`, drawn inline in
+ * a Jupyter notebook and SVG text everywhere else (`String(svg)`,
+ * `svg.markup`), and writes nothing; save it with `Deno.writeTextFile(path,
+ * svg.markup)`.
  *
  * @module
  */
@@ -13,7 +15,7 @@ import {
   describe,
   readOptions,
 } from "../core/_checks.ts";
-import { colorOf, num } from "./_svg.ts";
+import { colorOf, num, type Svg } from "./_svg.ts";
 import {
   gridDocument,
   type LegendItem,
@@ -249,7 +251,8 @@ function marchingSquares(
  * `[x, y]` pairs in the order visited.
  * @param options Title, ranges, contour levels, layout, labels, a marked
  * point and the grid's resolution.
- * @returns The SVG document, as text.
+ * @returns The picture, an {@linkcode Svg}: drawn inline in Jupyter, its SVG
+ * text in `svg.markup` and `String(svg)`.
  * @throws {TypeError} When `f` is not a function, `paths` is not a
  * non-empty array of paths, a point is not an `[x, y]` pair of numbers, or
  * an option is unknown or of the wrong type.
@@ -266,13 +269,13 @@ function marchingSquares(
  *   { name: "fast", points: [[-2, 1], [0, 0]] },
  *   { name: "slow", points: [[-2, 1], [-1, 0.5], [0, 0]] },
  * ], { title: "Descent", xRange: [-3, 3], yRange: [-2, 2], levels: [1, 4], mark: [0, 0] });
- * assert.ok(svg.startsWith("<svg"));
- * assert.match(svg, />Descent</);
- * assert.match(svg, />fast</);
- * assert.match(svg, />slow</);
+ * assert.ok(svg.markup.startsWith("<svg"));
+ * assert.match(svg.markup, />Descent</);
+ * assert.match(svg.markup, />fast</);
+ * assert.match(svg.markup, />slow</);
  * // One contour path per level per panel, one polyline per path.
- * assert.equal(svg.match(/class="contour"/g)?.length, 4);
- * assert.equal(svg.match(/<polyline/g)?.length, 2);
+ * assert.equal(svg.markup.match(/class="contour"/g)?.length, 4);
+ * assert.equal(svg.markup.match(/<polyline/g)?.length, 2);
  * assert.throws(() => contourPaths((x) => 1 / x, [{ name: "", points: [[0, 0]] }], { xRange: [-1, 1], yRange: [-1, 1] }), RangeError);
  * ```
  */
@@ -280,7 +283,7 @@ export function contourPaths(
   f: (x: number, y: number) => number,
   paths: readonly ContourPath[],
   options: ContourPathsOptions = {},
-): string {
+): Svg {
   assertFunction(f, FN, "f");
   const list = readPaths(paths);
   const o = readOptions(options, FN, [

@@ -3,7 +3,9 @@
  * {@linkcode toDot} writes Graphviz DOT text, and {@linkcode graphSvg} draws
  * the same boxes and arrows as SVG with the toolkit's own layout, so no
  * Graphviz is needed. Each box shows a node's name and shape, its value and
- * its gradient. Pure functions: they return strings and write nothing.
+ * its gradient. Pure functions that write nothing: `toDot` returns a string,
+ * `graphSvg` an `Svg`, drawn inline in a Jupyter notebook and SVG text
+ * everywhere else (`String(svg)`, `svg.markup`).
  *
  * @module
  */
@@ -20,7 +22,7 @@ import type {
   GraphNode,
   GraphValue,
 } from "../core/graph_types.ts";
-import { assertString, escapeXml, num, svgDocument } from "./_svg.ts";
+import { assertString, escapeXml, num, type Svg, svgDocument } from "./_svg.ts";
 
 /** Options for {@linkcode toDot}. */
 export interface ToDotOptions {
@@ -418,7 +420,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
  *
  * @param graph A graph made by `computationGraph` (or data of its shape).
  * @param options The title, and the significant digits of the numbers.
- * @returns The SVG document as text.
+ * @returns The picture, an {@linkcode Svg}: drawn inline in Jupyter, its SVG
+ * text in `svg.markup` and `String(svg)`.
  * @throws {TypeError} When `graph` is not a computation graph (wrong types,
  * an edge into a node that is not an op, a cycle), or an option is of the
  * wrong type or unknown.
@@ -439,16 +442,16 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
  *   b: matrix([[1.2], [3.4]]),
  * }, { names: { x, d } });
  * const svg = graphSvg(graph, { title: "The article's loss" });
- * assert.match(svg, /^<svg /);
- * assert.match(svg, /The article&#39;s loss/);
- * assert.match(svg, /value \[\[113\.29\]\]/);
- * assert.match(svg, /grad  \[\[-9\.6\], \[19\]\]/);
+ * assert.match(svg.markup, /^<svg /);
+ * assert.match(svg.markup, /The article&#39;s loss/);
+ * assert.match(svg.markup, /value \[\[113\.29\]\]/);
+ * assert.match(svg.markup, /grad  \[\[-9\.6\], \[19\]\]/);
  * ```
  */
 export function graphSvg(
   graph: ComputationGraph,
   options?: GraphSvgOptions,
-): string {
+): Svg {
   const fn = "graphSvg(graph, options)";
   const g = checkGraph(graph, fn);
   const depth = depths(g, fn);

@@ -1,8 +1,9 @@
 /**
- * Histograms in a grid of rows and columns, as SVG text: how the activations
- * of each layer are spread for each choice of initial weights (ゼロから作る
- * Deep Learning, figures 6-10 to 6-14). A pure function: it returns a string
- * and writes nothing; save it with `Deno.writeTextFile`.
+ * Histograms in a grid of rows and columns: how the activations of each layer
+ * are spread for each choice of initial weights (ゼロから作る Deep Learning, figures
+ * 6-10 to 6-14). A pure function: it returns an `Svg`, drawn inline in a
+ * Jupyter notebook and SVG text everywhere else (`String(svg)`, `svg.markup`),
+ * and writes nothing; save it with `Deno.writeTextFile(path, svg.markup)`.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import {
   describe,
   readOptions,
 } from "../core/_checks.ts";
-import { assertString, colorOf, escapeXml, num } from "./_svg.ts";
+import { assertString, colorOf, escapeXml, num, type Svg } from "./_svg.ts";
 import {
   gridDocument,
   type LegendItem,
@@ -202,7 +203,8 @@ function percentText(share: number): string {
  * values; every row has the same number of cells.
  * @param options Title, column titles, the bins' range and number, the
  * count axes' top, axis labels and panel size.
- * @returns The SVG document, as text.
+ * @returns The picture, an {@linkcode Svg}: drawn inline in Jupyter, its SVG
+ * text in `svg.markup` and `String(svg)`.
  * @throws {TypeError} When `rows` is not a non-empty array of rows, a cell
  * is not an array of numbers, or an option is unknown or of the wrong type.
  * @throws {RangeError} When a value is not finite, rows have different
@@ -218,18 +220,18 @@ function percentText(share: number): string {
  *   { label: "narrow", cells: [[0.5, 0.5, 0.55], [0.5, 0.45]] },
  *   { label: "wide", cells: [[0, 0.1, 1], [0, 1, 1, 2]] },
  * ], { title: "Spread", range: [0, 1], bins: 10, columnLabels: ["layer 1", "layer 2"] });
- * assert.ok(svg.startsWith("<svg"));
- * assert.match(svg, />Spread</);
- * assert.match(svg, />layer 2</);
+ * assert.ok(svg.markup.startsWith("<svg"));
+ * assert.match(svg.markup, />Spread</);
+ * assert.match(svg.markup, />layer 2</);
  * // The value 2 lies above [0, 1]: a quarter of that panel's values.
- * assert.match(svg, /25% above 1/);
+ * assert.match(svg.markup, /25% above 1/);
  * assert.throws(() => histogramGrid([{ label: "", cells: [[NaN]] }]), RangeError);
  * ```
  */
 export function histogramGrid(
   rows: readonly HistogramRow[],
   options: HistogramGridOptions = {},
-): string {
+): Svg {
   const list = readRows(rows);
   const o = readOptions(options, FN, [
     "title",

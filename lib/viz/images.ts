@@ -1,8 +1,9 @@
 /**
- * Small grey-scale images in a grid, as SVG text: MNIST digits, or the
- * filters of a convolution layer before and after training (ゼロから作る
- * Deep Learning, figure 7-24). A pure function: it returns a string and
- * writes nothing; save it with `Deno.writeTextFile`.
+ * Small grey-scale images in a grid: MNIST digits, or the filters of a
+ * convolution layer before and after training (ゼロから作る Deep Learning, figure
+ * 7-24). A pure function: it returns an `Svg`, drawn inline in a Jupyter
+ * notebook and SVG text everywhere else (`String(svg)`, `svg.markup`), and
+ * writes nothing; save it with `Deno.writeTextFile(path, svg.markup)`.
  *
  * @module
  */
@@ -16,7 +17,7 @@ import {
   readOptions,
 } from "../core/_checks.ts";
 import { dataOf, isMatrix, type Matrix } from "../core/_matrix.ts";
-import { assertString, escapeXml, num, svgDocument } from "./_svg.ts";
+import { assertString, escapeXml, num, type Svg, svgDocument } from "./_svg.ts";
 
 /** One panel of an {@linkcode imageGrid}: a label above a grid of images. */
 export interface ImagePanel {
@@ -203,14 +204,15 @@ function grey(level: number): string {
  * after training as ゼロから作るDeep Learning's figure 7-24 draws them
  * (`transpose(w)`: one 5 x 5 filter per column). High values are dark on a
  * light ground by default, as the book's `gray_r`. A pure function: it
- * returns the SVG document as a string.
+ * returns the picture as an {@linkcode Svg}.
  *
  * @param images The images, one per column of a Matrix, or an array of
  * panels `{ images, label, captions }` whose images have the same shape (a
  * Matrix in the array is a panel without label or captions).
  * @param options Title, image shape, columns, pixel size, grey range and
  * which end is dark.
- * @returns The SVG document.
+ * @returns The picture, an {@linkcode Svg}: drawn inline in Jupyter, its SVG
+ * text in `svg.markup` and `String(svg)`.
  * @throws {TypeError} When `images` is not a Matrix or a non-empty array of
  * panels, a label or caption is not a string, or an option is unknown or
  * of the wrong type.
@@ -231,20 +233,20 @@ function grey(level: number): string {
  *   { label: "before", images: before, captions: ["a", "b"] },
  *   { label: "after", images: after },
  * ], { title: "Filters", pixelSize: 10 });
- * assert.match(svg, /^<svg/);
- * assert.match(svg, />Filters</);
- * assert.match(svg, />before</);
+ * assert.match(svg.markup, /^<svg/);
+ * assert.match(svg.markup, />Filters</);
+ * assert.match(svg.markup, />before</);
  * // High values dark: the first image's top-left pixel is black.
- * assert.match(svg, /fill="#000000"/);
+ * assert.match(svg.markup, /fill="#000000"/);
  * // Three rows are not a square image: say which shape.
  * assert.throws(() => imageGrid(matrix([[1], [2], [3]])), RangeError);
- * assert.match(imageGrid(matrix([[1], [2], [3]]), { height: 1 }), /<svg/);
+ * assert.match(String(imageGrid(matrix([[1], [2], [3]]), { height: 1 })), /<svg/);
  * ```
  */
 export function imageGrid(
   images: Matrix | readonly ImagePanel[],
   options: ImageGridOptions = {},
-): string {
+): Svg {
   let panels: Panel[];
   if (isMatrix(images)) {
     panels = [{ images, label: "" }];

@@ -1,6 +1,8 @@
 /**
- * A line chart as SVG text, such as a loss history. A pure function: it
- * returns a string and writes nothing; save it with `Deno.writeTextFile`.
+ * A line chart, such as a loss history. A pure function: it returns an `Svg`,
+ * drawn inline in a Jupyter notebook and SVG text everywhere else
+ * (`String(svg)`, `svg.markup`), and writes nothing; save it with
+ * `Deno.writeTextFile(path, svg.markup)`.
  *
  * @module
  */
@@ -20,6 +22,7 @@ import {
   innerTicks,
   niceTicks,
   num,
+  type Svg,
   svgDocument,
 } from "./_svg.ts";
 
@@ -194,8 +197,53 @@ function toSeries(
 }
 
 /**
+ * How many of a line's points and segments, in pixels, fall in or cross the
+ * box from (x0, y0) to (x1, y1).
+ */
+function hits(
+  px: readonly number[],
+  py: readonly number[],
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): number {
+  const inside = (x: number, y: number) =>
+    x >= x0 && x <= x1 && y >= y0 && y <= y1;
+  let count = 0;
+  for (let j = 0; j < px.length; j++) {
+    if (inside(px[j], py[j])) {
+      count++;
+      continue;
+    }
+    if (j === 0) continue;
+    // A segment with both ends outside crosses the box when it crosses one
+    // of its sides: sampled every few pixels, enough for a legend.
+    const steps = Math.min(
+      200,
+      Math.ceil(Math.hypot(px[j] - px[j - 1], py[j] - py[j - 1]) / 4),
+    );
+    for (let k = 1; k < steps; k++) {
+      const t = k / steps;
+      if (
+        inside(
+          px[j - 1] + t * (px[j] - px[j - 1]),
+          py[j - 1] + t * (py[j] - py[j - 1]),
+        )
+      ) {
+        count++;
+        break;
+      }
+    }
+  }
+  return count;
+}
+
+/**
  * Draws one or more lines as an SVG chart with axes, round-numbered ticks, a
- * grid, axis labels, a title and (for several lines) a legend.
+ * grid, axis labels, a title and (for several lines) a legend, in a corner
+ * the lines leave free or, when they leave none, above the plot. A series of
+ * one value is drawn as a dot.
  *
  * The data can be:
  * - an array of numbers: one line, at x = 1, 2, 3, …;
@@ -206,7 +254,8 @@ function toSeries(
  *
  * @param data The values to draw.
  * @param options Title, labels, size, and which history fields to draw.
- * @returns The SVG document, as text.
+ * @returns The picture, an {@linkcode Svg}: drawn inline in Jupyter, its SVG
+ * text in `svg.markup` and `String(svg)`.
  * @throws {TypeError} When the data, a value in it, or an option has the
  * wrong type, or an option is unknown.
  * @throws {RangeError} When a series is empty, holds a non-finite number, or
@@ -223,15 +272,17 @@ function toSeries(
  *   { epoch: 3, loss: 0.2 },
  * ];
  * const svg = lineChart(history, { title: "Loss" });
- * assert.ok(svg.startsWith("<svg"));
- * assert.ok(svg.includes(">Loss</text>"));
- * assert.equal(svg.match(/<polyline/g)?.length, 1);
+ * assert.ok(svg.markup.startsWith("<svg"));
+ * assert.ok(svg.markup.includes(">Loss</text>"));
+ * assert.equal(svg.markup.match(/<polyline/g)?.length, 1);
+ * // The same text wherever a string is wanted; a picture in Jupyter.
+ * assert.equal(String(svg), svg.markup);
  * ```
  */
 export function lineChart(
   data: readonly number[] | readonly LineSeries[] | readonly object[],
   options: LineChartOptions = {},
-): string {
+): Svg {
   const fn = "lineChart(data, options)";
   const opts = readOptions(options, fn, [
     "title",
@@ -298,36 +349,26 @@ export function lineChart(
   // to round ticks.
   const xr = innerTicks(xmin, xmax, Math.max(2, Math.round(width / 110)));
   const yr = niceTicks(ymin, ymax, Math.max(2, Math.round(height / 70)));
-  const { frame, grid, decoration } = axes(width, height, xr, yr, {
-    title,
-    xLabel,
-    yLabel,
-  });
-  const lines = series.map((s, i) => {
-    const xs = xsOf(s);
-    const points = s.values.map((v, j) =>
-      `${num(frame.xs(xs[j]))},${num(frame.ys(v))}`
-    );
-    return s.values.length === 1
-      ? `<circle cx="${num(frame.xs(xs[0]))}" cy="${
-        num(frame.ys(s.values[0]))
-      }" r="3" fill="${colorOf(i)}"/>`
-      : `<polyline points="${points.join(" ")}" fill="none" stroke="${
-        colorOf(i)
-      }" stroke-width="2" stroke-linejoin="round"/>`;
-  });
+  const names = series.map((s, i) => s.name || `series ${i + 1}`);
+  const axesText = { title, xLabel, yLabel };
+  let { frame, grid, decoration } = axes(width, height, xr, yr, axesText);
   const legend: string[] = [];
+  /** A legend entry's mark at (x, y): a line, or a dot for one value. */
+  const mark = (i: number, x: number, y: number) =>
+    series[i].values.length === 1
+      ? `<circle cx="${num(x + 10)}" cy="${num(y)}" r="3.5" fill="${
+        colorOf(i)
+      }"/>`
+      : `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 20)}" y2="${
+        num(y)
+      }" stroke="${colorOf(i)}" stroke-width="2"/>`;
   if (series.length > 1) {
-    // A box on a white ground, in the corner (or side) the lines cross least.
-    const names = series.map((s, i) => s.name || `series ${i + 1}`);
+    // A box on a white ground, in the corner (or side) the lines cross
+    // least; above the plot when every such place would hide some of them.
     let longest = 0;
     for (const name of names) longest = Math.max(longest, name.length);
     const boxWidth = 40 + 7 * longest;
     const boxHeight = names.length * 18 + 8;
-    const pixels = series.flatMap((s) => {
-      const xs = xsOf(s);
-      return s.values.map((v, j) => [frame.xs(xs[j]), frame.ys(v)]);
-    });
     const middle = (frame.top + frame.bottom - boxHeight) / 2;
     const candidates = [
       [frame.right - boxWidth - 14, frame.top + 4],
@@ -337,33 +378,83 @@ export function lineChart(
       [frame.left + 10, frame.bottom - boxHeight - 4],
     ];
     const crossings = candidates.map(([bx, by]) =>
-      pixels.filter(([px, py]) =>
-        px >= bx - 6 && px <= bx + boxWidth + 6 && py >= by - 6 &&
-        py <= by + boxHeight + 6
-      ).length
+      series.reduce((count, s) => {
+        const xs = xsOf(s);
+        const px = s.values.map((_, j) => frame.xs(xs[j]));
+        const py = s.values.map((v) => frame.ys(v));
+        return count +
+          hits(px, py, bx - 6, by - 6, bx + boxWidth + 6, by + boxHeight + 6);
+      }, 0)
     );
-    const best = candidates[crossings.indexOf(Math.min(...crossings))];
-    const x = best[0] + 6;
-    const top = best[1];
-    legend.push(
-      `<rect x="${num(x - 6)}" y="${num(top)}" width="${
-        num(boxWidth + 6)
-      }" height="${
-        num(boxHeight)
-      }" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`,
-    );
-    names.forEach((name, i) => {
-      const y = top + 13 + i * 18;
+    const fewest = Math.min(...crossings);
+    if (fewest === 0) {
+      const [bx, top] = candidates[crossings.indexOf(0)];
+      const x = bx + 6;
       legend.push(
-        `<line x1="${num(x)}" y1="${num(y)}" x2="${num(x + 20)}" y2="${
-          num(y)
-        }" stroke="${colorOf(i)}" stroke-width="2"/>`,
-        `<text x="${num(x + 26)}" y="${num(y)}" dy="0.32em">${
-          escapeXml(name)
-        }</text>`,
+        `<rect x="${num(x - 6)}" y="${num(top)}" width="${
+          num(boxWidth + 6)
+        }" height="${
+          num(boxHeight)
+        }" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`,
       );
-    });
+      names.forEach((name, i) => {
+        const y = top + 13 + i * 18;
+        legend.push(
+          mark(i, x, y),
+          `<text x="${num(x + 26)}" y="${num(y)}" dy="0.32em">${
+            escapeXml(name)
+          }</text>`,
+        );
+      });
+    } else {
+      // Rows of entries between the title and the plot.
+      const rows: { x: number; row: number }[] = [];
+      let x = 0, row = 0;
+      const room = width - 84;
+      for (const name of names) {
+        const w = 30 + 7 * name.length + 14;
+        if (x > 0 && x + w > room) {
+          x = 0;
+          row++;
+        }
+        rows.push({ x, row });
+        x += w;
+      }
+      const legendHeight = (row + 1) * 18 + 4;
+      ({ frame, grid, decoration } = axes(
+        width,
+        height,
+        xr,
+        yr,
+        axesText,
+        legendHeight,
+      ));
+      const top = frame.top - legendHeight - 2;
+      names.forEach((name, i) => {
+        const lx = 64 + rows[i].x;
+        const y = top + 9 + rows[i].row * 18;
+        legend.push(
+          mark(i, lx, y),
+          `<text x="${num(lx + 26)}" y="${num(y)}" dy="0.32em">${
+            escapeXml(name)
+          }</text>`,
+        );
+      });
+    }
   }
+  const lines = series.map((s, i) => {
+    const xs = xsOf(s);
+    const points = s.values.map((v, j) =>
+      `${num(frame.xs(xs[j]))},${num(frame.ys(v))}`
+    );
+    return s.values.length === 1
+      ? `<circle cx="${num(frame.xs(xs[0]))}" cy="${
+        num(frame.ys(s.values[0]))
+      }" r="3.5" fill="${colorOf(i)}"/>`
+      : `<polyline points="${points.join(" ")}" fill="none" stroke="${
+        colorOf(i)
+      }" stroke-width="2" stroke-linejoin="round"/>`;
+  });
   return svgDocument(width, height, [
     ...grid,
     ...lines,

@@ -1,9 +1,10 @@
 /**
- * Points in the plane, coloured by a value, as SVG text: such as the
- * validation accuracy of each trial of a random search over two
- * hyperparameters on log axes (ゼロから作るDeep Learning §6.5). A pure
- * function: it returns a string and writes nothing; save it with
- * `Deno.writeTextFile`.
+ * Points in the plane, coloured by a value: such as the validation accuracy of
+ * each trial of a random search over two hyperparameters on log axes
+ * (ゼロから作るDeep Learning §6.5). A pure function: it returns an `Svg`, drawn
+ * inline in a Jupyter notebook and SVG text everywhere else (`String(svg)`,
+ * `svg.markup`), and writes nothing; save it with `Deno.writeTextFile(path,
+ * svg.markup)`.
  *
  * @module
  */
@@ -14,7 +15,14 @@ import {
   describe,
   readOptions,
 } from "../core/_checks.ts";
-import { assertString, colorOf, escapeXml, num, svgDocument } from "./_svg.ts";
+import {
+  assertString,
+  colorOf,
+  escapeXml,
+  num,
+  type Svg,
+  svgDocument,
+} from "./_svg.ts";
 import {
   type Axis,
   linearAxis,
@@ -180,7 +188,8 @@ function axisOf(
  * @param points The points: `{ x, y, value?, label? }`.
  * @param options Title, axis labels and scales, the colour bar's title and
  * range, what the labels mean, and the size.
- * @returns The SVG document, as text.
+ * @returns The picture, an {@linkcode Svg}: drawn inline in Jupyter, its SVG
+ * text in `svg.markup` and `String(svg)`.
  * @throws {TypeError} When `points` is not a non-empty array of points,
  * some points have values and some not, or an option is unknown or of the
  * wrong type.
@@ -196,18 +205,18 @@ function axisOf(
  *   { x: 1e-3, y: 1e-6, value: 0.9, label: "1" },
  *   { x: 1e-5, y: 1e-5, value: 0.1 },
  * ], { title: "Search", xScale: "log", yScale: "log", valueLabel: "accuracy" });
- * assert.ok(svg.startsWith("<svg"));
- * assert.match(svg, />Search</);
- * assert.match(svg, />10⁻³</); // powers of ten as ticks
- * assert.match(svg, />accuracy</);
- * assert.equal(svg.match(/<circle/g)?.length, 2);
+ * assert.ok(svg.markup.startsWith("<svg"));
+ * assert.match(svg.markup, />Search</);
+ * assert.match(svg.markup, />10⁻³</); // powers of ten as ticks
+ * assert.match(svg.markup, />accuracy</);
+ * assert.equal(svg.markup.match(/<circle/g)?.length, 2);
  * assert.throws(() => scatterPlot([{ x: 0, y: 1 }], { xScale: "log" }), RangeError);
  * ```
  */
 export function scatterPlot(
   points: readonly ScatterPoint[],
   options: ScatterPlotOptions = {},
-): string {
+): Svg {
   const list = readPoints(points);
   const o = readOptions(options, FN, [
     "title",

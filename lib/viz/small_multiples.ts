@@ -1,10 +1,11 @@
 /**
- * Line charts as small multiples, as SVG text: panels side by side with the
- * same axes, one legend and one label per axis, such as training and test
- * accuracy for each regularization (ゼロから作るDeep Learning, figures 6-20 to
- * 6-23) or with and without batch normalization for each weight scale
- * (figure 6-19). A pure function: it returns a string and writes nothing;
- * save it with `Deno.writeTextFile`.
+ * Line charts as small multiples: panels side by side with the same axes, one
+ * legend and one label per axis, such as training and test accuracy for each
+ * regularization (ゼロから作るDeep Learning, figures 6-20 to 6-23) or with and
+ * without batch normalization for each weight scale (figure 6-19). A pure
+ * function: it returns an `Svg`, drawn inline in a Jupyter notebook and SVG
+ * text everywhere else (`String(svg)`, `svg.markup`), and writes nothing; save
+ * it with `Deno.writeTextFile(path, svg.markup)`.
  *
  * @module
  */
@@ -14,8 +15,9 @@ import {
   describe,
   readOptions,
 } from "../core/_checks.ts";
-import { assertBoolean, assertString, colorOf, num } from "./_svg.ts";
+import { assertBoolean, assertString, colorOf, num, type Svg } from "./_svg.ts";
 import {
+  type Axis,
   gridDocument,
   type LegendItem,
   linearAxis,
@@ -61,6 +63,14 @@ export interface LinePanel {
   readonly title: string;
   /** The panel's lines. */
   readonly series: readonly GridSeries[];
+  /**
+   * This panel's own y range `[lo, hi]`, such as `[0, 1]` for accuracy in a
+   * panel beside one of loss, so that quantities of different scales do not
+   * share one axis.
+   *
+   * @default {the range the panels without one share}
+   */
+  readonly yRange?: readonly [number, number];
 }
 
 /** Options for {@linkcode lineChartGrid}. */
@@ -84,9 +94,10 @@ export interface LineChartGridOptions {
    */
   yLabel?: string;
   /**
-   * The y range of every panel, `[lo, hi]`, such as `[0, 1]` for accuracy.
+   * The y range of every panel without a `yRange` of its own, `[lo, hi]`,
+   * such as `[0, 1]` for accuracy.
    *
-   * @default {the values' range over all panels, widened to round ticks}
+   * @default {the values' range over those panels, widened to round ticks}
    */
   yRange?: readonly [number, number];
   /**
@@ -160,7 +171,13 @@ function readSeries(s: unknown, where: string): Series {
   return { name, values: values as number[], x, dashed, color };
 }
 
-function readPanels(panels: unknown): { title: string; series: Series[] }[] {
+interface Panel {
+  title: string;
+  series: Series[];
+  yRange?: [number, number];
+}
+
+function readPanels(panels: unknown): Panel[] {
   if (!Array.isArray(panels) || panels.length === 0 || panels.length > 100) {
     throw new TypeError(
       `Expected panels of ${FN} to be an array of 1 to 100 panels { title, series }, got ${
@@ -177,7 +194,7 @@ function readPanels(panels: unknown): { title: string; series: Series[] }[] {
         }`,
       );
     }
-    const o = readOptions(p, FN, ["title", "series"]);
+    const o = readOptions(p, FN, ["title", "series", "yRange"]);
     const title = assertString(o.title ?? "", FN, `${where}.title`);
     if (!Array.isArray(o.series) || o.series.length === 0) {
       throw new TypeError(
@@ -186,18 +203,21 @@ function readPanels(panels: unknown): { title: string; series: Series[] }[] {
         }`,
       );
     }
+    const yRange = optionalRange(o.yRange, FN, `${where}.yRange`);
     return {
       title,
       series: o.series.map((s: unknown, k) =>
         readSeries(s, `${where}.series[${k}]`)
       ),
+      ...(yRange ? { yRange } : {}),
     };
   });
 }
 
 /**
  * Draws line charts as small multiples: one panel per {@linkcode LinePanel},
- * all with the same x and y axes so that they compare at a glance, one
+ * all with the same x and y axes so that they compare at a glance (a panel
+ * with a `yRange` of its own has its own y axis, as accuracy beside loss), one
  * legend above them (a line's name, colour and dashes mean the same in
  * every panel), and one label per axis. A line of one value is drawn as a
  * dot.
@@ -206,7 +226,8 @@ function readPanels(panels: unknown): { title: string; series: Series[] }[] {
  * values, x?, dashed?, color? }`.
  * @param options Title, axis labels, the shared y range, columns and panel
  * size.
- * @returns The SVG document, as text.
+ * @returns The picture, an {@linkcode Svg}: drawn inline in Jupyter, its SVG
+ * text in `svg.markup` and `String(svg)`.
  * @throws {TypeError} When `panels` is not a non-empty array of panels, a
  * line is not `{ name, values }` with numbers, or an option is unknown or
  * of the wrong type.
@@ -228,18 +249,35 @@ function readPanels(panels: unknown): { title: string; series: Series[] }[] {
  *     { name: "test", values: [0.4, 0.6, 0.7], dashed: true },
  *   ] },
  * ], { title: "Accuracy", yRange: [0, 1], yLabel: "accuracy" });
- * assert.ok(svg.startsWith("<svg"));
- * assert.match(svg, />dropout</);
+ * assert.ok(svg.markup.startsWith("<svg"));
+ * assert.match(svg.markup, />dropout</);
  * // Four lines, two of them dashed, and a dashed legend entry.
- * assert.equal(svg.match(/<polyline/g)?.length, 4);
- * assert.equal(svg.match(/stroke-dasharray/g)?.length, 3);
+ * assert.equal(svg.markup.match(/<polyline/g)?.length, 4);
+ * assert.equal(svg.markup.match(/stroke-dasharray/g)?.length, 3);
  * assert.throws(() => lineChartGrid([{ title: "", series: [{ name: "", values: [Infinity] }] }]), RangeError);
+ * ```
+ *
+ * @example Loss and accuracy, each on its own axis
+ * ```ts
+ * import { lineChartGrid } from "./small_multiples.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const svg = lineChartGrid([
+ *   { title: "loss (cross-entropy)", series: [{ name: "training", values: [2.3, 0.9, 0.4] }] },
+ *   { title: "accuracy (share correct)", yRange: [0, 1], series: [
+ *     { name: "training", values: [0.3, 0.8, 0.9] },
+ *     { name: "test", values: [0.3, 0.7, 0.8], dashed: true },
+ *   ] },
+ * ], { title: "Training", columns: 2 });
+ * // The loss is ticked up to 2.5, the accuracy from 0 to 1.
+ * assert.match(svg.markup, />2\.5</);
+ * assert.match(svg.markup, />1\.0</);
  * ```
  */
 export function lineChartGrid(
   panels: readonly LinePanel[],
   options: LineChartGridOptions = {},
-): string {
+): Svg {
   const list = readPanels(panels);
   const o = readOptions(options, FN, [
     "title",
@@ -269,6 +307,9 @@ export function lineChartGrid(
       xlo = Math.min(xlo, v);
       xhi = Math.max(xhi, v);
     }
+  }
+  // The shared y range: over the panels that have no range of their own.
+  for (const s of list.flatMap((p) => p.yRange ? [] : p.series)) {
     for (const v of s.values) {
       ylo = Math.min(ylo, v);
       yhi = Math.max(yhi, v);
@@ -282,14 +323,14 @@ export function lineChartGrid(
     Math.max(2, Math.round(plotWidth / 50)),
     false,
   );
-  const yAxis = yRange
-    ? linearAxis(
-      yRange[0],
-      yRange[1],
-      Math.max(2, Math.round(plotHeight / 30)),
-      false,
-    )
-    : linearAxis(ylo, yhi, Math.max(2, Math.round(plotHeight / 30)));
+  const yCount = Math.max(2, Math.round(plotHeight / 30));
+  const fixedAxis = (range: readonly [number, number]) =>
+    linearAxis(range[0], range[1], yCount, false);
+  const sharedAxis = yRange
+    ? fixedAxis(yRange)
+    : ylo <= yhi
+    ? linearAxis(ylo, yhi, yCount)
+    : undefined;
   // One legend entry per name, with the style of its first line.
   const names: string[] = [];
   const styles = new Map<string, { color: string; dashed: boolean }>();
@@ -325,7 +366,7 @@ export function lineChartGrid(
         panelWidth,
         panelHeight,
         xAxis,
-        yAxis,
+        panel.yRange ? fixedAxis(panel.yRange) : sharedAxis as Axis,
         panel.title,
       );
       const id = `lines-clip-${i}`;
