@@ -49,7 +49,10 @@ import {
 } from "../mod.ts";
 import process from "node:process";
 import type { Dataset } from "../lib/data/datasets.ts";
-import { lineChart, type LineSeries } from "../lib/viz/plot.ts";
+import {
+  type GridSeries,
+  lineChartGrid,
+} from "../lib/viz/small_multiples.ts";
 import { asciiChart } from "../lib/viz/text_chart.ts";
 import {
   assertWritable,
@@ -1060,17 +1063,35 @@ export function standardize(
  */
 export function historyChart(history: EpochRecord[], title: string): string {
   const x = history.map((r) => r.epoch);
-  const series: LineSeries[] = [
-    { name: "training loss", values: history.map((r) => r.loss), x },
-    { name: "training accuracy", values: history.map((r) => r.accuracy), x },
+  const loss: GridSeries[] = [
+    { name: "training", values: history.map((r) => r.loss), x },
   ];
-  if (history.every((r) => r.testAccuracy !== undefined)) {
-    series.push({
-      name: "test accuracy",
-      values: history.map((r) => r.testAccuracy as number),
+  const accuracy: GridSeries[] = [
+    { name: "training", values: history.map((r) => r.accuracy), x },
+  ];
+  if (history.every((r) => r.testLoss !== undefined)) {
+    loss.push({
+      name: "test",
+      values: history.map((r) => r.testLoss as number),
       x,
+      dashed: true,
     });
   }
-  // runTraining takes the picture as SVG text.
-  return String(lineChart(series, { title, xLabel: "epoch" }));
+  if (history.every((r) => r.testAccuracy !== undefined)) {
+    accuracy.push({
+      name: "test",
+      values: history.map((r) => r.testAccuracy as number),
+      x,
+      dashed: true,
+    });
+  }
+  // Two panels: the loss has its own scale, the accuracies share 0 to 1.
+  return String(lineChartGrid([
+    { title: "loss (softmax cross-entropy)", series: loss },
+    {
+      title: "accuracy (share classified right)",
+      yRange: [0, 1],
+      series: accuracy,
+    },
+  ], { title, xLabel: "epoch", columns: 2, panelWidth: 330, panelHeight: 250 }));
 }
