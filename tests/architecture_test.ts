@@ -42,7 +42,11 @@ function importsOf(path: string): string[] {
     .replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/^\s*\/\/.*$/gm, "");
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*"([^"]+)"/g)) {
+  for (
+    const m of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*"([^"]+)"/g,
+    )
+  ) {
     found.push(m[1]);
   }
   for (const m of text.matchAll(/import\(\s*"([^"]+)"\s*\)/g)) found.push(m[1]);

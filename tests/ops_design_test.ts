@@ -13,8 +13,8 @@ import {
   log,
   logSoftmax,
   map,
-  matrix,
   type Matrix,
+  matrix,
   mean,
   mse,
   mul,
@@ -98,7 +98,8 @@ Deno.test("defineOp: bad specs and bad backward results are refused clearly", ()
     /Unknown key "vjp"/,
   );
   assert.throws(
-    () => defineOp({ name: "f", forward: 1, backward: (g: Matrix) => g } as never),
+    () =>
+      defineOp({ name: "f", forward: 1, backward: (g: Matrix) => g } as never),
     /spec\.forward of defineOp/,
   );
   const badShape = defineOp({
@@ -186,7 +187,10 @@ Deno.test("checkGrads: options are checked", () => {
   const f = (p: Matrix) => sum(p);
   assert.throws(() => checkGrads(f, x, { directions: 0 }), RangeError);
   assert.throws(() => checkGrads(f, x, { step: "a" as never }), TypeError);
-  assert.throws(() => checkGrads(f, x, { tol: 1 } as never), /Unknown option "tol"/);
+  assert.throws(
+    () => checkGrads(f, x, { tol: 1 } as never),
+    /Unknown option "tol"/,
+  );
   assert.throws(() => checkGrads(1 as never, x), /f of checkGrads/);
   assert.throws(
     () => checkGrads((p: Matrix) => p, matrix([[1, 2]])),
@@ -265,7 +269,10 @@ Deno.test("a loss plus a weight-decay term, combined as 1x1 matrices", () => {
   // ∂ = 2(u − d)·xᵀ + 2λw.
   close(value, 13.03125, { rtol: 1e-15 });
   close(gw, [[-5 + 0.1, -10 - 0.2], [5 + 0.4, 10 + 0.05]], { rtol: 1e-14 });
-  assert.equal(sum(matrix([[1, 2]]), { keepdims: true }).shape.join("x"), "1x1");
+  assert.equal(
+    sum(matrix([[1, 2]]), { keepdims: true }).shape.join("x"),
+    "1x1",
+  );
   assert.throws(
     () => sum(w, { keepdims: 1 } as never),
     /options\.keepdims of sum/,
@@ -277,12 +284,17 @@ Deno.test("a loss plus a weight-decay term, combined as 1x1 matrices", () => {
 Deno.test("regression: parameters nested 10,000 deep get a message of our own", () => {
   let deep: unknown = matrix([[1]]);
   for (let i = 0; i < 10_000; i++) deep = [deep];
-  for (const call of [
-    () => grad((_p: unknown) => 0 as never)(deep as never),
-    () => valueAndGrad((_p: unknown) => 0 as never)(deep as never),
-  ]) {
-    assert.throws(call, (e: unknown) =>
-      e instanceof RangeError && /levels deep/.test(e.message) &&
-      !/call stack/.test(e.message));
+  for (
+    const call of [
+      () => grad((_p: unknown) => 0 as never)(deep as never),
+      () => valueAndGrad((_p: unknown) => 0 as never)(deep as never),
+    ]
+  ) {
+    assert.throws(
+      call,
+      (e: unknown) =>
+        e instanceof RangeError && /levels deep/.test(e.message) &&
+        !/call stack/.test(e.message),
+    );
   }
 });
