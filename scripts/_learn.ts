@@ -49,10 +49,7 @@ import {
 } from "../mod.ts";
 import process from "node:process";
 import type { Dataset } from "../lib/data/datasets.ts";
-import {
-  type GridSeries,
-  lineChartGrid,
-} from "../lib/viz/small_multiples.ts";
+import { type GridSeries, lineChartGrid } from "../lib/viz/small_multiples.ts";
 import { asciiChart } from "../lib/viz/text_chart.ts";
 import {
   assertWritable,
@@ -1093,5 +1090,11 @@ export function historyChart(history: EpochRecord[], title: string): string {
       yRange: [0, 1],
       series: accuracy,
     },
-  ], { title, xLabel: "epoch", columns: 2, panelWidth: 330, panelHeight: 250 }));
+  ], {
+    title,
+    xLabel: "epoch",
+    columns: 2,
+    panelWidth: 330,
+    panelHeight: 250,
+  }));
 }
