@@ -58,6 +58,8 @@
  *   over contour lines ({@linkcode contourPaths}), activation histograms
  *   ({@linkcode histogramGrid}), panels of curves ({@linkcode lineChartGrid})
  *   and points coloured by a value on log axes ({@linkcode scatterPlot}).
+ * - a classifier's confusion matrix as a heat map
+ *   ({@linkcode confusionHeatmap}).
  *
  * Every picture is an {@linkcode Svg}: drawn inline in a Jupyter notebook
  * (`deno jupyter`), SVG text everywhere else (`String(svg)`, `svg.markup`).
@@ -293,6 +295,11 @@ export {
   type ImageGridOptions,
   type ImagePanel,
 } from "./lib/viz/images.ts";
+export {
+  type ConfusionCounts,
+  confusionHeatmap,
+  type ConfusionHeatmapOptions,
+} from "./lib/viz/confusion.ts";
 export {
   type ContourPath,
   contourPaths,

@@ -45,8 +45,13 @@ import {
 import {
   assertWritable,
   CliError,
+  type FlagSpec,
   parseCount,
+  type ParsedFlags,
+  parseFlags,
+  parseLang,
   parseNumber,
+  tr,
   writeFileAtomic,
 } from "./_cli.ts";
 
@@ -96,6 +101,11 @@ export function helpText(spec: HelpSpec): string {
       flag: "--plot FILE.svg",
       text: `draw ${spec.plot}\ninto FILE.svg; needs --allow-write=FILE.svg`,
     },
+    {
+      flag: "--lang en|ja",
+      text:
+        "language of the error messages (en or ja); progress,\nsummary and help stay English",
+    },
     { flag: "--help, -h", text: "show this help" },
   ];
   const lines = rows.flatMap((r) =>
@@ -122,6 +132,28 @@ export function helpText(spec: HelpSpec): string {
 }
 
 /**
+ * Parses a chapter 6 script's flags with {@linkcode parseFlags}, adding
+ * `--lang en|ja`: its errors, and every later one, follow the language.
+ *
+ * @param args The arguments, usually `Deno.args`.
+ * @param spec The script's flags, by long name without dashes.
+ * @returns The flags that were given, by name (with `lang`).
+ * @throws {CliError} On an unknown flag, a missing or unexpected value, a
+ * positional argument, or a `--lang` other than en or ja.
+ */
+export function parseScriptFlags<T extends Record<string, FlagSpec>>(
+  args: string[],
+  spec: T,
+): ParsedFlags<T & { lang: { type: "string" } }> {
+  const flags = parseFlags(args, {
+    ...spec,
+    lang: { type: "string" as const },
+  });
+  parseLang(flags.lang as string | undefined);
+  return flags;
+}
+
+/**
  * `--seed`: a whole number from 0 to 4294967295.
  *
  * @param text The flag's value.
@@ -133,9 +165,14 @@ export function parseSeed(text: string): number {
   const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
   if (!(value <= 4294967295)) {
     throw new CliError(
-      `--seed must be a whole number from 0 to 4294967295, got ${
-        JSON.stringify(text)
-      }.`,
+      tr(
+        `--seed must be a whole number from 0 to 4294967295, got ${
+          JSON.stringify(text)
+        }.`,
+        `--seed は 0 から 4294967295 までの整数にしてください(指定された値: ${
+          JSON.stringify(text)
+        })。`,
+      ),
       undefined,
       2,
     );
@@ -165,7 +202,10 @@ export function parseBoundedCount(
   const n = parseCount(text, flag);
   if (n > max) {
     throw new CliError(
-      `${flag} must be at most ${max}${why ? `, ${why}` : ""}, got ${n}.`,
+      tr(
+        `${flag} must be at most ${max}${why ? `, ${why}` : ""}, got ${n}.`,
+        `${flag} は ${max} 以下にしてください(指定された値: ${n})。`,
+      ),
       undefined,
       2,
     );
@@ -212,7 +252,10 @@ export function parseFraction(
   const v = parseNumber(text, flag);
   if (v < 0 || v >= max) {
     throw new CliError(
-      `${flag} must be at least 0 and below ${max}, got ${text.trim()}.`,
+      tr(
+        `${flag} must be at least 0 and below ${max}, got ${text.trim()}.`,
+        `${flag} は 0 以上 ${max} 未満にしてください(指定された値: ${text.trim()})。`,
+      ),
       undefined,
       2,
     );
@@ -250,9 +293,14 @@ export function parseOptimizer(
   const name = text.trim().toLowerCase();
   if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
     throw new CliError(
-      `--optimizer must be one of ${OPTIMIZER_NAMES.join(", ")}, got ${
-        JSON.stringify(text)
-      }.`,
+      tr(
+        `--optimizer must be one of ${OPTIMIZER_NAMES.join(", ")}, got ${
+          JSON.stringify(text)
+        }.`,
+        `--optimizer は ${
+          OPTIMIZER_NAMES.join(", ")
+        } のどれかにしてください(指定された値: ${JSON.stringify(text)})。`,
+      ),
       undefined,
       2,
     );
@@ -314,31 +362,8 @@ export function writePlot(
   if (plot !== undefined) writeFileAtomic(plot, svg(), { flag: "--plot" });
 }
 
-/**
- * Several SVG documents one under the other, as one document.
- *
- * @param svgs Whole documents, as the toolkit's charts return them (or as
- * text).
- * @returns One document holding them all.
- */
-export function stackSvg(svgs: readonly (Svg | string)[]): string {
-  let y = 0, width = 0;
-  const parts: string[] = [];
-  for (const svg of svgs.map(String)) {
-    const w = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? 0);
-    const h = Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
-    parts.push(svg.trim().replace(/^<svg /, `<svg x="0" y="${y}" `));
-    y += h;
-    width = Math.max(width, w);
-  }
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">`,
-    `<rect width="100%" height="100%" fill="#fff"/>`,
-    ...parts,
-    "</svg>",
-    "",
-  ].join("\n");
-}
+// stackSvg lives in _cli.ts, shared with the learning scripts.
+export { stackSvg } from "./_cli.ts";
 
 // ---------------------------------------------------------------------------
 // Progress

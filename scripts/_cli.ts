@@ -969,3 +969,31 @@ export function writeBytesAtomic(
     throw failure(error);
   }
 }
+
+/**
+ * Several SVG documents one under the other, as one document.
+ *
+ * @param svgs Whole documents, as the toolkit's charts return them (or as
+ * text).
+ * @returns One document holding them all.
+ */
+export function stackSvg(
+  svgs: readonly ({ toString(): string } | string)[],
+): string {
+  let y = 0, width = 0;
+  const parts: string[] = [];
+  for (const svg of svgs.map(String)) {
+    const w = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? 0);
+    const h = Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 0);
+    parts.push(svg.trim().replace(/^<svg /, `<svg x="0" y="${y}" `));
+    y += h;
+    width = Math.max(width, w);
+  }
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...parts,
+    "</svg>",
+    "",
+  ].join("\n");
+}

@@ -20,6 +20,7 @@ import {
   adamw,
   argmax,
   type Confusion,
+  confusionHeatmap,
   confusionMatrix,
   confusionTable,
   cosineDecay,
@@ -54,11 +55,15 @@ import { asciiChart } from "../lib/viz/text_chart.ts";
 import {
   assertWritable,
   CliError,
+  msg,
   parseCount,
   type ParsedFlags,
   parseFlags,
+  parseLang,
   parseNumber,
   runMain,
+  stackSvg,
+  tr,
   writeFileAtomic,
 } from "./_cli.ts";
 import { loadParams, saveParams } from "./_model_file.ts";
@@ -146,8 +151,13 @@ export interface ScriptSpec {
    * `--test-size N` take the first N samples of each (defaults: all).
    */
   sizes?: { train: number; test: number };
-  /** Whether the summary and `--json` give the test set's confusion matrix. */
-  confusion?: boolean;
+  /**
+   * What the samples are called in the summary's confusion-matrix heading,
+   * e.g. "test images".
+   *
+   * @default {"samples"}
+   */
+  unit?: string;
   /** Whether the summary and `--json` give the CPU time (`cpuSeconds`). */
   cpuTime?: boolean;
   /** Whether the script takes `--schedule` (see {@linkcode Settings.schedule}). */
@@ -189,8 +199,20 @@ export interface TrainingOutcome {
   testAccuracy?: number;
   /** Samples in the held-out set, when there is one. */
   testSize?: number;
-  /** The held-out set's confusion matrix, for scripts that give one. */
+  /**
+   * The confusion matrix of the held-out set, or of the training set for a
+   * script without one (see `confusionSet`): printed in the summary, given
+   * in `--json` and drawn beside the `--plot` picture.
+   */
   confusion?: Confusion;
+  /**
+   * Which set `confusion` counts.
+   *
+   * @default {"test"}
+   */
+  confusionSet?: "test" | "training";
+  /** A name per class, for the confusion heat map (default "0", "1", …). */
+  classNames?: readonly string[];
   /** Renders the `--plot` picture; called only when `--plot` is given. */
   plot: () => string;
   /** The trained parameters, which `--save` writes. */
@@ -234,9 +256,7 @@ function help(spec: ScriptSpec): string {
     "settings, trainAccuracy,",
     ...(spec.name === "xor" || spec.name === "spiral" ? [] : ["testAccuracy,"]),
     "finalLoss, history (per epoch),",
-    ...(spec.confusion
-      ? ["confusion (test set: counts, precision, recall, f1),"]
-      : []),
+    "confusion (counts, precision, recall, f1 of the test set, or of the training set when there is none),",
     spec.cpuTime ? "seconds, cpuSeconds" : "seconds",
   ].join(" ");
   return [
@@ -289,15 +309,19 @@ function help(spec: ScriptSpec): string {
       : []),
     row("--json", "print one JSON object on stdout: the"),
     ...wrap(jsonFields, 50).map((line) => row("", line)),
-    row("--plot FILE.svg", `draw ${spec.plotDescription}`),
-    row("", "into FILE.svg; needs --allow-write=FILE.svg"),
+    ...wrap(
+      `draw ${spec.plotDescription} into FILE.svg; needs --allow-write=FILE.svg`,
+      50,
+    ).map((line, i) => row(i === 0 ? "--plot FILE.svg" : "", line)),
     row("--save FILE.safetensors", "save the trained parameters (safetensors,"),
     row("", "F64); needs --allow-write=FILE.safetensors"),
     row("--load FILE.safetensors", "start from parameters saved by --save of"),
     row("", "this script and network; needs --allow-read=FILE"),
+    row("--lang en|ja", "language of the error messages (en)"),
     row("--help, -h", "show this help"),
     "",
-    "Progress goes to stderr; the same seed gives the same results.",
+    "Progress goes to stderr; the same seed gives the same results. Progress,",
+    "summary and help are in English whatever --lang; errors follow it.",
     ...(spec.notes ? ["", spec.notes] : []),
   ].join("\n");
 }
@@ -307,9 +331,14 @@ function parseSeed(text: string): number {
   const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
   if (!(value <= 4294967295)) {
     throw new CliError(
-      `--seed must be a whole number from 0 to 4294967295, got ${
-        JSON.stringify(text)
-      }.`,
+      tr(
+        `--seed must be a whole number from 0 to 4294967295, got ${
+          JSON.stringify(text)
+        }.`,
+        `--seed は 0 から 4294967295 までの整数にしてください(指定された値: ${
+          JSON.stringify(text)
+        })。`,
+      ),
       undefined,
       2,
     );
@@ -359,6 +388,7 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     plot: { type: "string" },
     save: { type: "string" },
     load: { type: "string" },
+    lang: { type: "string" },
     // parseArgs takes `short` as well: -h for --help.
     help: { type: "boolean", short: "h" },
   }) as ParsedFlags<{
@@ -376,19 +406,18 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     plot: { type: "string" };
     save: { type: "string" };
     load: { type: "string" };
+    lang: { type: "string" };
     help: { type: "boolean" };
   }>;
+  // First, so that every later message follows it.
+  parseLang(flags.lang);
   const s: Settings = { ...spec.defaults };
   if (flags.seed !== undefined) s.seed = parseSeed(flags.seed);
   if (flags.epochs !== undefined) {
     s.epochs = parseCount(flags.epochs, "--epochs");
   }
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
-    throw new CliError(
-      "Give the learning rate once: --learning-rate and --lr are the same flag.",
-      undefined,
-      2,
-    );
+    throw new CliError(msg("learningRateTwice"), undefined, 2);
   }
   const lr = flags["learning-rate"] ?? flags.lr;
   if (lr !== undefined) {
@@ -404,9 +433,16 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     const name = flags.optimizer.trim().toLowerCase();
     if (!(offered as readonly string[]).includes(name)) {
       throw new CliError(
-        `--optimizer must be one of ${offered.join(", ")}, got ${
-          JSON.stringify(flags.optimizer)
-        }.`,
+        tr(
+          `--optimizer must be one of ${offered.join(", ")}, got ${
+            JSON.stringify(flags.optimizer)
+          }.`,
+          `--optimizer は ${
+            offered.join(", ")
+          } のどれかにしてください(指定された値: ${
+            JSON.stringify(flags.optimizer)
+          })。`,
+        ),
         undefined,
         2,
       );
@@ -421,9 +457,16 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
       .toLowerCase();
     if (!(SCHEDULES as readonly string[]).includes(name)) {
       throw new CliError(
-        `--schedule must be one of ${SCHEDULES.join(", ")}, got ${
-          JSON.stringify(flags.schedule)
-        }.`,
+        tr(
+          `--schedule must be one of ${SCHEDULES.join(", ")}, got ${
+            JSON.stringify(flags.schedule)
+          }.`,
+          `--schedule は ${
+            SCHEDULES.join(", ")
+          } のどれかにしてください(指定された値: ${
+            JSON.stringify(flags.schedule)
+          })。`,
+        ),
         undefined,
         2,
       );
@@ -445,11 +488,11 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     );
   }
   if (flags.plot !== undefined && flags.plot === "") {
-    throw new CliError("--plot needs a file name.", undefined, 2);
+    throw new CliError(msg("needsFileName", "--plot"), undefined, 2);
   }
   for (const flag of ["save", "load"] as const) {
     if (flags[flag] === "") {
-      throw new CliError(`--${flag} needs a file name.`, undefined, 2);
+      throw new CliError(msg("needsFileName", `--${flag}`), undefined, 2);
     }
   }
   if (flags.load !== undefined) s.load = flags.load;
@@ -471,7 +514,10 @@ function parseHidden(
     const n = parseCount(part, "--hidden");
     if (n > 4096) {
       throw new CliError(
-        `--hidden must be at most 4096, got ${n}.`,
+        tr(
+          `--hidden must be at most 4096, got ${n}.`,
+          `--hidden は 4096 以下にしてください(指定された値: ${n})。`,
+        ),
         undefined,
         2,
       );
@@ -482,7 +528,10 @@ function parseHidden(
   const parts = text.split(",");
   if (parts.length > 8) {
     throw new CliError(
-      `--hidden takes at most 8 layer sizes, got ${parts.length}.`,
+      tr(
+        `--hidden takes at most 8 layer sizes, got ${parts.length}.`,
+        `--hidden に指定できる層の大きさは 8 個までです(指定された数: ${parts.length})。`,
+      ),
       undefined,
       2,
     );
@@ -501,7 +550,10 @@ function parseSize(
   const n = parseCount(text, flag);
   if (n > max) {
     throw new CliError(
-      `${flag} must be at most ${max}, the images there are, got ${n}.`,
+      tr(
+        `${flag} must be at most ${max}, the images there are, got ${n}.`,
+        `${flag} は画像の数 ${max} 以下にしてください(指定された値: ${n})。`,
+      ),
       undefined,
       2,
     );
@@ -625,9 +677,11 @@ function summary(
     "",
   ];
   if (outcome.confusion !== undefined) {
+    const set = outcome.confusionSet ?? "test";
+    const size = set === "test" ? outcome.testSize : outcome.trainSize;
     lines.push(
-      `confusion matrix of the ${outcome.testSize ?? ""} test images:`,
-      confusionTable(outcome.confusion),
+      `confusion matrix of the ${size ?? ""} ${set} ${spec.unit ?? "samples"}:`,
+      confusionTable(outcome.confusion, outcome.classNames),
       "",
     );
   }
@@ -655,6 +709,21 @@ function summary(
   );
   if (plot !== undefined) lines.push(`plot           written to ${plot}`);
   return lines.join("\n");
+}
+
+/**
+ * The script's `--plot` picture with its confusion heat map under it, as
+ * one SVG document (the picture alone when there is no confusion matrix).
+ */
+function plotWithConfusion(spec: ScriptSpec, outcome: TrainingOutcome): string {
+  const picture = outcome.plot();
+  if (outcome.confusion === undefined) return picture;
+  const set = outcome.confusionSet ?? "test";
+  const heatmap = confusionHeatmap(outcome.confusion, {
+    labels: outcome.classNames,
+    title: `${spec.name}: confusion matrix of the ${set} set`,
+  });
+  return stackSvg([picture, heatmap]);
 }
 
 /** The process's CPU time so far (user and system), in seconds. */
@@ -701,7 +770,9 @@ export function runTraining(
     const cpuSeconds = Math.round((cpuNow() - cpuStart) * 100) / 100;
     if (plot !== undefined) {
       // Rendered whole before the file is touched: a failure leaves no file.
-      writeFileAtomic(plot, outcome.plot(), { flag: "--plot" });
+      writeFileAtomic(plot, plotWithConfusion(spec, outcome), {
+        flag: "--plot",
+      });
     }
     if (save !== undefined) {
       const { load: _, ...kept } = settings;
@@ -790,6 +861,11 @@ export interface TrainedClassifier {
   trainAccuracy: number;
   /** Accuracy of the trained network on the held-out set, if any. */
   testAccuracy?: number;
+  /**
+   * The confusion matrix on the held-out set, or on the training set when
+   * there is none.
+   */
+  confusion: Confusion;
 }
 
 /**
@@ -802,7 +878,8 @@ export interface TrainedClassifier {
  * batch size.
  * @param onEpoch Called after every epoch.
  * @param options The activation and an optional held-out set.
- * @returns The trained network, its history and its final accuracies.
+ * @returns The trained network, its history, its final accuracies and the
+ * confusion matrix (of the held-out set, or of the training set without one).
  */
 export function trainClassifier(
   train: Dataset,
@@ -842,6 +919,7 @@ export function trainClassifier(
     },
   });
   const trained = result.params;
+  const counted = test ?? train;
   return {
     model,
     params: trained,
@@ -850,6 +928,10 @@ export function trainClassifier(
       evaluate(model, trained, { x: train.x, d: train.oneHot }).accuracy,
     testAccuracy: test &&
       evaluate(model, trained, { x: test.x, d: test.oneHot }).accuracy,
+    confusion: confusionMatrix(
+      model.apply(trained, counted.x),
+      counted.oneHot,
+    ),
   };
 }
 

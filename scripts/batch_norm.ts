@@ -14,7 +14,7 @@
  * @module
  */
 import { type GridSeries, lineChartGrid } from "../mod.ts";
-import { CliError, parseCount, parseFlags, runMain } from "./_cli.ts";
+import { CliError, msg, parseCount, runMain, tr } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   bookState,
@@ -26,6 +26,7 @@ import {
   parseBoundedCount,
   parseOptimizer,
   parsePositive,
+  parseScriptFlags,
   parseSeed,
   percent,
   progress,
@@ -83,7 +84,7 @@ const HELP = helpText({
 });
 
 await runMain(async () => {
-  const flags = parseFlags(Deno.args, {
+  const flags = parseScriptFlags(Deno.args, {
     seed: { type: "string" },
     epochs: { type: "string" },
     "learning-rate": { type: "string" },
@@ -101,11 +102,7 @@ await runMain(async () => {
     return;
   }
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
-    throw new CliError(
-      "Give the learning rate once: --learning-rate and --lr are the same flag.",
-      undefined,
-      2,
-    );
+    throw new CliError(msg("learningRateTwice"), undefined, 2);
   }
   const seed = flags.seed === undefined ? DEFAULTS.seed : parseSeed(flags.seed);
   const epochs = flags.epochs === undefined
@@ -135,7 +132,10 @@ await runMain(async () => {
   );
   if (count < 2) {
     throw new CliError(
-      `--scales must be at least 2, got ${count}.`,
+      tr(
+        `--scales must be at least 2, got ${count}.`,
+        `--scales は 2 以上にしてください(指定された値: ${count})。`,
+      ),
       undefined,
       2,
     );

@@ -48,7 +48,9 @@ await runTraining({
     optimizer: "adam",
     batchSize: 32,
   },
-  plotDescription: "the loss and accuracies per epoch",
+  plotDescription:
+    "the loss and accuracies per epoch, and the test set's confusion matrix",
+  unit: "images",
   notes: "The full run takes about 10 seconds: `deno task digits`.",
 }, (settings, onEpoch) => {
   const all = loadDigits();
@@ -68,6 +70,7 @@ await runTraining({
     trainSize: train.x.cols,
     testAccuracy: result.testAccuracy,
     testSize: test.x.cols,
+    confusion: result.confusion,
     plot: () => historyChart(result.history, "Handwritten digits: training"),
   };
 });

@@ -38,9 +38,11 @@ import {
   msg,
   parseCount,
   parseFlags,
+  parseLang,
   parseNumber,
   readBytesFile,
   runMain,
+  tr,
   warn,
   writeBytesAtomic,
 } from "./_cli.ts";
@@ -126,12 +128,15 @@ const HELP = [
   row("--load FILE.safetensors", "evaluate a saved model on every row of"),
   row("", "--data, without training; needs"),
   row("", "--allow-read=FILE.safetensors too"),
+  row("--lang en|ja", "language of the error messages", "en"),
   row("--help, -h", "show this help"),
   "",
   "Classification reports the test accuracy and confusion matrix, regression the",
   "root mean squared error (RMSE) in the target's own units. Empty fields,",
   "ragged rows and similar mistakes are reported with their line and column.",
-  "Progress goes to stderr; the same seed gives the same results.",
+  "Progress goes to stderr; the same seed gives the same results. Progress,",
+  "summary, warnings and help are in English whatever --lang; errors follow it",
+  "(those about the data's own values keep the library's English words).",
 ].join("\n");
 
 // ---------------------------------------------------------------------------
@@ -144,8 +149,16 @@ function readText(path: string, flag: string): string {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new CliError(
-      msg("cannotRead", path, flag, "it is not UTF-8 text."),
-      "Save the file as UTF-8 (CSV UTF-8 in a spreadsheet).",
+      msg(
+        "cannotRead",
+        path,
+        flag,
+        tr("it is not UTF-8 text.", "UTF-8 のテキストではありません。"),
+      ),
+      tr(
+        "Save the file as UTF-8 (CSV UTF-8 in a spreadsheet).",
+        "UTF-8 で保存し直してください(表計算ソフトなら「CSV UTF-8」)。",
+      ),
     );
   }
 }
@@ -171,6 +184,7 @@ const FLAGS = {
   json: { type: "boolean" },
   save: { type: "string" },
   load: { type: "string" },
+  lang: { type: "string" },
   help: { type: "boolean" },
 } as const;
 
@@ -194,29 +208,36 @@ interface Request {
   load?: string;
 }
 
-const usage = (what: string) =>
-  new CliError(what, "Run with --help to see the flags.", 2);
+const usage = (what: string) => new CliError(what, msg("seeHelp"), 2);
 
 function names(text: string, flag: string): string[] {
   const list = text.split(",").map((s) => s.trim());
   if (list.some((s) => s === "")) {
-    throw usage(
+    throw usage(tr(
       `${flag} takes column names separated by commas, got ${
         JSON.stringify(text)
       }.`,
-    );
+      `${flag} には列名をカンマ区切りで指定してください(指定された値: ${
+        JSON.stringify(text)
+      })。`,
+    ));
   }
   return list;
 }
 
 function parseRequest(args: string[]): Request | undefined {
   const flags = parseFlags(args, FLAGS);
+  // First, so that every later message follows it.
+  parseLang(flags.lang);
   if (flags.help) {
     console.log(HELP);
     return undefined;
   }
   if (flags.data === undefined) {
-    throw usage("--data is required: the CSV file to learn from.");
+    throw usage(tr(
+      "--data is required: the CSV file to learn from.",
+      "--data は必須です: 学習に使う CSV ファイルを指定してください。",
+    ));
   }
   if (flags.data === "") throw usage(msg("needsFileName", "--data"));
   const r: Request = {
@@ -248,23 +269,32 @@ function parseRequest(args: string[]): Request | undefined {
     ] as const;
     const given = training.filter((f) => flags[f] !== undefined);
     if (given.length > 0) {
-      throw usage(
+      throw usage(tr(
         `--${
           given[0]
         } has no effect with --load, which evaluates a trained model as it was saved.`,
-      );
+        `--load は保存されたままのモデルを評価するので、--${
+          given[0]
+        } は効きません。`,
+      ));
     }
   } else if (flags.target === undefined) {
-    throw usage("--target is required: the column to predict.");
+    throw usage(tr(
+      "--target is required: the column to predict.",
+      "--target は必須です: 予測する列を指定してください。",
+    ));
   }
   if (flags.task !== undefined) {
     const task = flags.task.trim().toLowerCase();
     if (task !== "classification" && task !== "regression") {
-      throw usage(
+      throw usage(tr(
         `--task must be classification or regression, got ${
           JSON.stringify(flags.task)
         }.`,
-      );
+        `--task は classification か regression にしてください(指定された値: ${
+          JSON.stringify(flags.task)
+        })。`,
+      ));
     }
     r.task = task;
   }
@@ -277,18 +307,24 @@ function parseRequest(args: string[]): Request | undefined {
       ? "\t"
       : flags.delimiter;
     if ([...d].length !== 1 || d === '"' || d === "\n" || d === "\r") {
-      throw usage(
+      throw usage(tr(
         `--delimiter must be one character other than a quote or a line break (or "tab"), got ${
           JSON.stringify(flags.delimiter)
         }.`,
-      );
+        `--delimiter は引用符と改行以外の1文字(または "tab")にしてください(指定された値: ${
+          JSON.stringify(flags.delimiter)
+        })。`,
+      ));
     }
     r.delimiter = d;
   }
   if (flags["test-fraction"] !== undefined) {
     const f = parseNumber(flags["test-fraction"], "--test-fraction");
     if (!(f > 0 && f < 1)) {
-      throw usage(`--test-fraction must be above 0 and below 1, got ${f}.`);
+      throw usage(tr(
+        `--test-fraction must be above 0 and below 1, got ${f}.`,
+        `--test-fraction は 0 より大きく 1 より小さい数にしてください(指定された値: ${f})。`,
+      ));
     }
     r.testFraction = f;
   }
@@ -296,11 +332,14 @@ function parseRequest(args: string[]): Request | undefined {
     const text = flags.seed.trim();
     const seed = /^\+?\d+$/.test(text) ? Number(text) : NaN;
     if (!(seed <= 4294967295)) {
-      throw usage(
+      throw usage(tr(
         `--seed must be a whole number from 0 to 4294967295, got ${
           JSON.stringify(flags.seed)
         }.`,
-      );
+        `--seed は 0 から 4294967295 までの整数にしてください(指定された値: ${
+          JSON.stringify(flags.seed)
+        })。`,
+      ));
     }
     r.seed = seed;
   }
@@ -321,24 +360,35 @@ function parseRequest(args: string[]): Request | undefined {
   if (flags.hidden !== undefined) {
     const parts = flags.hidden.split(",");
     if (parts.length > 8) {
-      throw usage(
+      throw usage(tr(
         `--hidden takes at most 8 layer sizes, got ${parts.length}.`,
-      );
+        `--hidden に指定できる層の大きさは 8 個までです(指定された数: ${parts.length})。`,
+      ));
     }
     r.hidden = parts.map((part) => {
       const n = parseCount(part, "--hidden");
-      if (n > 4096) throw usage(`--hidden must be at most 4096, got ${n}.`);
+      if (n > 4096) {
+        throw usage(tr(
+          `--hidden must be at most 4096, got ${n}.`,
+          `--hidden は 4096 以下にしてください(指定された値: ${n})。`,
+        ));
+      }
       return n;
     });
   }
   if (flags.optimizer !== undefined) {
     const name = flags.optimizer.trim().toLowerCase();
     if (!(OPTIMIZERS as readonly string[]).includes(name)) {
-      throw usage(
+      throw usage(tr(
         `--optimizer must be one of ${OPTIMIZERS.join(", ")}, got ${
           JSON.stringify(flags.optimizer)
         }.`,
-      );
+        `--optimizer は ${
+          OPTIMIZERS.join(", ")
+        } のどれかにしてください(指定された値: ${
+          JSON.stringify(flags.optimizer)
+        })。`,
+      ));
     }
     r.optimizer = name as OptimizerName;
   }
@@ -384,7 +434,10 @@ function readTable(r: Request) {
     return parseCsv(text, { delimiter: r.delimiter });
   } catch (error) {
     if (error instanceof CsvSyntaxError) {
-      throw new CliError(`${r.data} is not valid CSV: ${error.message}`);
+      throw new CliError(tr(
+        `${r.data} is not valid CSV: ${error.message}`,
+        `${r.data} は正しい CSV ではありません: ${error.message}`,
+      ));
     }
     throw error;
   }
@@ -698,8 +751,14 @@ function load(r: Request): void {
   const bytes = readBytesFile(path, "--load");
   const notModel = (why: string) =>
     new CliError(
-      `${path} is not a model saved by fit_csv.ts: ${why}`,
-      "Save one with --save FILE.safetensors.",
+      tr(
+        `${path} is not a model saved by fit_csv.ts: ${why}`,
+        `${path} は fit_csv.ts が保存したモデルではありません: ${why}`,
+      ),
+      tr(
+        "Save one with --save FILE.safetensors.",
+        "--save FILE.safetensors で保存したものを指定してください。",
+      ),
     );
   let tree, metadata;
   try {
@@ -733,10 +792,18 @@ function load(r: Request): void {
     r.target.trim() !== (encoders?.target?.column ?? "")
   ) {
     throw new CliError(
-      `${path} predicts ${
-        JSON.stringify(encoders?.target?.column)
-      }, not --target ${JSON.stringify(r.target)}.`,
-      "Leave out --target with --load: the model knows its target.",
+      tr(
+        `${path} predicts ${
+          JSON.stringify(encoders?.target?.column)
+        }, not --target ${JSON.stringify(r.target)}.`,
+        `${path} が予測するのは ${
+          JSON.stringify(encoders?.target?.column)
+        } で、--target ${JSON.stringify(r.target)} ではありません。`,
+      ),
+      tr(
+        "Leave out --target with --load: the model knows its target.",
+        "--load では --target を省いてください: モデルが予測する列を知っています。",
+      ),
       2,
     );
   }

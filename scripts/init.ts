@@ -25,7 +25,7 @@ import {
   sigmoid,
   toArray,
 } from "../mod.ts";
-import { CliError, parseCount, parseFlags, runMain } from "./_cli.ts";
+import { CliError, msg, parseCount, runMain, tr } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   checkPlot,
@@ -36,6 +36,7 @@ import {
   parseBoundedCount,
   parseOptimizer,
   parsePositive,
+  parseScriptFlags,
   parseSeed,
   progress,
   scaleName,
@@ -156,7 +157,7 @@ function smooth(values: readonly number[], k: number): number[] {
 }
 
 await runMain(async () => {
-  const flags = parseFlags(Deno.args, {
+  const flags = parseScriptFlags(Deno.args, {
     seed: { type: "string" },
     mnist: { type: "boolean" },
     "no-mnist": { type: "boolean" },
@@ -176,17 +177,16 @@ await runMain(async () => {
   }
   if (flags.mnist && flags["no-mnist"]) {
     throw new CliError(
-      "Give --mnist or --no-mnist, not both.",
+      tr(
+        "Give --mnist or --no-mnist, not both.",
+        "--mnist と --no-mnist はどちらか一方だけ指定してください。",
+      ),
       undefined,
       2,
     );
   }
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
-    throw new CliError(
-      "Give the learning rate once: --learning-rate and --lr are the same flag.",
-      undefined,
-      2,
-    );
+    throw new CliError(msg("learningRateTwice"), undefined, 2);
   }
   const seed = flags.seed === undefined ? DEFAULTS.seed : parseSeed(flags.seed);
   const epochs = flags.epochs === undefined

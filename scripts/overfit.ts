@@ -12,7 +12,7 @@
  * @module
  */
 import { lineChartGrid } from "../mod.ts";
-import { CliError, parseCount, parseFlags, runMain } from "./_cli.ts";
+import { CliError, msg, parseCount, runMain } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   checkPlot,
@@ -25,6 +25,7 @@ import {
   parseFraction,
   parseOptimizer,
   parsePositive,
+  parseScriptFlags,
   parseSeed,
   percent,
   progress,
@@ -93,7 +94,7 @@ const HELP = helpText({
 });
 
 await runMain(async () => {
-  const flags = parseFlags(Deno.args, {
+  const flags = parseScriptFlags(Deno.args, {
     seed: { type: "string" },
     epochs: { type: "string" },
     "learning-rate": { type: "string" },
@@ -113,11 +114,7 @@ await runMain(async () => {
     return;
   }
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
-    throw new CliError(
-      "Give the learning rate once: --learning-rate and --lr are the same flag.",
-      undefined,
-      2,
-    );
+    throw new CliError(msg("learningRateTwice"), undefined, 2);
   }
   const seed = flags.seed === undefined ? DEFAULTS.seed : parseSeed(flags.seed);
   const epochs = flags.epochs === undefined

@@ -13,7 +13,7 @@
  * @module
  */
 import { createRng, evaluate, scatterPlot, shuffle } from "../mod.ts";
-import { CliError, parseCount, parseFlags, runMain } from "./_cli.ts";
+import { CliError, parseCount, runMain, tr } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   checkPlot,
@@ -23,6 +23,7 @@ import {
   optimizerNamed,
   parseBoundedCount,
   parseOptimizer,
+  parseScriptFlags,
   parseSeed,
   percent,
   pick,
@@ -80,7 +81,7 @@ const HELP = helpText({
 });
 
 await runMain(async () => {
-  const flags = parseFlags(Deno.args, {
+  const flags = parseScriptFlags(Deno.args, {
     seed: { type: "string" },
     trials: { type: "string" },
     epochs: { type: "string" },
@@ -118,7 +119,10 @@ await runMain(async () => {
   );
   if (trainSize < 10) {
     throw new CliError(
-      `--train-size must be at least 10, got ${trainSize}.`,
+      tr(
+        `--train-size must be at least 10, got ${trainSize}.`,
+        `--train-size は 10 以上にしてください(指定された値: ${trainSize})。`,
+      ),
       undefined,
       2,
     );

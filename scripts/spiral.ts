@@ -22,7 +22,9 @@ await runTraining({
     optimizer: "adam",
     batchSize: 32,
   },
-  plotDescription: "the decision regions and the points",
+  plotDescription:
+    "the decision regions and the points, and the confusion matrix",
+  unit: "points",
 }, (settings, onEpoch) => {
   const data = spiral(settings.seed);
   const result = trainClassifier(data, settings, onEpoch, {
@@ -35,6 +37,9 @@ await runTraining({
     params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: data.x.cols,
+    confusion: result.confusion,
+    confusionSet: "training",
+    classNames: ["arm 0", "arm 1", "arm 2"],
     // runTraining takes the picture as SVG text.
     plot: () =>
       String(decisionBoundary(

@@ -22,7 +22,9 @@ await runTraining({
     optimizer: "adam",
     batchSize: 4,
   },
-  plotDescription: "the decision regions and the four points",
+  plotDescription:
+    "the decision regions and the four points, and the confusion matrix",
+  unit: "points",
 }, (settings, onEpoch) => {
   const data = xor();
   const result = trainClassifier(data, settings, onEpoch, {
@@ -35,6 +37,8 @@ await runTraining({
     params: result.params,
     trainAccuracy: result.trainAccuracy,
     trainSize: 4,
+    confusion: result.confusion,
+    confusionSet: "training",
     // runTraining takes the picture as SVG text.
     plot: () =>
       String(decisionBoundary(

@@ -351,6 +351,42 @@ test("every chapter 6 script: --help and -h print the usage; a bad flag fails pl
   }));
 });
 
+test("every chapter 6 script: --lang ja puts its errors in Japanese", async () => {
+  await Promise.all(SCRIPTS.map(async (script) => {
+    const help = await run(script, ["--help", "--lang", "ja"]);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /--lang en\|ja/);
+    const bad = await run(script, ["--lang", "ja", "--bogus"]);
+    assert.equal(bad.code, 2, script);
+    assert.equal(bad.stdout, "");
+    assert.match(bad.stderr, /^エラー: --bogus というフラグはありません。/);
+    assert.match(bad.stderr, /--help を付けて実行すると/);
+    const value = await run(script, ["--seed=x", "--lang=ja"]);
+    assert.equal(value.code, 2, script);
+    assert.match(
+      value.stderr,
+      script === "optimizers"
+        ? /^エラー: --seed というフラグはありません。/
+        : /^エラー: --seed は 0 から 4294967295 までの整数にしてください\(指定された値: "x"\)。/,
+    );
+    const lang = await run(script, ["--lang", "fr"]);
+    assert.equal(lang.code, 2, script);
+    assert.match(lang.stderr, /^error: --lang must be en or ja, got "fr"\./);
+  }));
+  const steps = await run("optimizers", ["--lang", "ja", "--steps", "20000"]);
+  assert.match(steps.stderr, /^エラー: --steps は 10000 以下にしてください/);
+  const twice = await run("overfit", [
+    "--lr",
+    "1",
+    "--lr=2",
+    "--learning-rate",
+    "1",
+    "--lang",
+    "ja",
+  ]);
+  assert.match(twice.stderr, /^エラー: 学習率は1回だけ指定してください/);
+});
+
 testWithFiles(
   "every chapter 6 script: --plot writes an SVG with exactly --allow-write=FILE, and refuses without it",
   async () => {

@@ -45,13 +45,18 @@ async function run(
 }
 
 /** Asserts a refusal: a non-zero exit, nothing on stdout, ≤ 2 plain lines. */
-function assertRefused(out: Output, pattern: RegExp, code?: number): void {
+function assertRefused(
+  out: Output,
+  pattern: RegExp,
+  code?: number,
+  prefix = "error",
+): void {
   assert.notEqual(out.code, 0, out.stderr);
   if (code !== undefined) assert.equal(out.code, code, out.stderr);
   assert.equal(out.stdout, "");
   const lines = out.stderr.trim().split("\n");
   assert.ok(lines.length <= 2, out.stderr);
-  assert.match(lines[0], /^error: /);
+  assert.ok(lines[0].startsWith(`${prefix}: `), out.stderr);
   assert.match(out.stderr, pattern);
   assert.doesNotMatch(out.stderr, /^\s+at /m);
 }
@@ -251,6 +256,36 @@ test("bad flags: one or two plain lines and a non-zero exit", async () => {
   for (const [args, pattern] of cases) {
     assertRefused(await run(args), pattern, 2);
   }
+});
+
+test("--lang ja: bad flags and values are refused in Japanese", async () => {
+  const data = file("blobs.csv");
+  const cases: [string[], RegExp][] = [
+    [
+      ["--lang", "ja", "--dta", data],
+      /--dta というフラグはありません。--data のことですか/,
+    ],
+    [["--lang", "ja", "--target", "region"], /--data は必須です/],
+    [
+      ["--data", data, "--target", "x", "--task", "cluster", "--lang=ja"],
+      /--task は classification か regression にしてください\(指定された値: "cluster"\)/,
+    ],
+    [
+      ["--lang", "ja", "--data", data, "--target", "x", "--epochs", "0"],
+      /--epochs は 1 以上の整数/,
+    ],
+  ];
+  for (const [args, pattern] of cases) {
+    assertRefused(await run(args), pattern, 2, "エラー");
+  }
+  assertRefused(
+    await run(["--lang", "xx"]),
+    /--lang must be en or ja, got "xx"/,
+    2,
+  );
+  const out = await run(["--lang", "ja", "--data", data]);
+  assert.match(out.stderr, /^エラー: --target は必須です/);
+  assert.match(out.stderr, /--help を付けて実行すると/);
 });
 
 test("without --allow-read the message names the flag to add", async () => {

@@ -73,6 +73,13 @@ test("xor.ts reaches 100% accuracy with its defaults", async () => {
   ]);
   assert.equal(result.testAccuracy, undefined);
   assert.ok(result.finalLoss < result.history[0].loss);
+  // Without a test set, the confusion matrix counts the training set.
+  assert.deepEqual(result.confusion, {
+    counts: [[2, 0], [0, 2]],
+    precision: [1, 1],
+    recall: [1, 1],
+    f1: [1, 1],
+  });
 });
 
 test("spiral.ts reaches at least 97% training accuracy with its defaults", async () => {
@@ -85,6 +92,16 @@ test("iris.ts reaches at least 93% test accuracy on its seeded split", async () 
   assert.ok(result.testAccuracy >= 0.93, `${result.testAccuracy}`);
   assert.ok(result.trainAccuracy >= 0.93, `${result.trainAccuracy}`);
   assert.equal(typeof result.history[0].testAccuracy, "number");
+  // The test set's confusion matrix: 3 species, 30 flowers.
+  assert.deepEqual(Object.keys(result.confusion).sort(), [
+    "counts",
+    "f1",
+    "precision",
+    "recall",
+  ]);
+  assert.equal(result.confusion.counts.length, 3);
+  const counts: number[] = result.confusion.counts.flat();
+  assert.equal(counts.reduce((a, b) => a + b), 30);
 });
 
 test("digits.ts loads the digits offline and trains (a one-epoch smoke run)", async () => {
@@ -97,6 +114,9 @@ test("digits.ts loads the digits offline and trains (a one-epoch smoke run)", as
   assert.equal(result.history.length, 1);
   // Far above the 10% of guessing, though one small epoch is not the target.
   assert.ok(result.testAccuracy > 0.6, `${result.testAccuracy}`);
+  assert.equal(result.confusion.counts.length, 10);
+  const counts: number[] = result.confusion.counts.flat();
+  assert.equal(counts.reduce((a, b) => a + b), 2000);
 });
 
 test("the same seed gives the same output, another seed another", async () => {
@@ -141,8 +161,12 @@ test("the text summary has the accuracy and a loss chart; progress goes to stder
   assert.match(out.stderr, /^epoch +1\/300 +loss \S+ +accuracy/m);
   assert.match(out.stderr, /^epoch 300\/300/m);
   assert.ok(!out.stderr.includes("\r"));
+  assert.match(out.stdout, /confusion matrix of the 4 training points:/);
+  assert.match(out.stdout, /true \\ predicted +0 +1 +precision +recall +F1/);
   const iris = await run("iris", []);
   assert.match(iris.stdout, /test accuracy +\d+\.\d% \(\d+\/30\)/);
+  assert.match(iris.stdout, /confusion matrix of the 30 test flowers:/);
+  assert.match(iris.stdout, /^accuracy \d+\.\d%$/m);
 });
 
 test("--help lists every flag and exits 0", async () => {
@@ -196,6 +220,58 @@ test("bad flags: one or two plain lines on stderr, a non-zero exit", async () =>
   }
 });
 
+test("--lang ja: the errors in Japanese; the summary stays English", async () => {
+  const cases: [string, string[], RegExp][] = [
+    [
+      "spiral",
+      ["--lang", "ja", "--bogus"],
+      /^エラー: --bogus というフラグはありません。\n--help を付けて実行すると/,
+    ],
+    [
+      "xor",
+      ["--lang=ja", "--epochs", "0"],
+      /^エラー: --epochs は 1 以上の整数にしてください\(指定された値: "0"\)。/,
+    ],
+    [
+      "iris",
+      ["--optimizer", "x", "--lang", "ja"],
+      /^エラー: --optimizer は sgd, momentum, adam のどれかにしてください/,
+    ],
+    [
+      "digits",
+      ["--lang", "ja", "--seed", "x"],
+      /^エラー: --seed は 0 から 4294967295 までの整数/,
+    ],
+    [
+      "mnist",
+      ["--lang", "ja", "--schedule", "step"],
+      /^エラー: --schedule は constant, cosine のどれかに/,
+    ],
+    [
+      "convnet",
+      ["--lang", "ja", "--test-size", "20000"],
+      /^エラー: --test-size は画像の数 10000 以下に/,
+    ],
+    [
+      "spiral",
+      ["--lang", "ja", "--plot="],
+      /^エラー: --plot にはファイル名が要ります。/,
+    ],
+    ["spiral", ["--lang", "de"], /^error: --lang must be en or ja, got "de"\./],
+  ];
+  for (const [script, args, pattern] of cases) {
+    const out = await run(script, args);
+    assert.equal(out.code, 2, `${script} ${args.join(" ")}`);
+    assert.equal(out.stdout, "");
+    assert.match(out.stderr, pattern);
+  }
+  const help = await run("spiral", ["--help", "--lang", "ja"]);
+  assert.match(help.stdout, /--lang en\|ja/);
+  const ok = await run("xor", ["--lang", "ja", "--epochs", "3"]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /train accuracy/);
+});
+
 testWithFiles(
   "--plot without --allow-write names the flag, before training and with no file",
   async () => {
@@ -230,6 +306,14 @@ testWithFiles(
         assert.ok(svg.startsWith("<svg xmlns="));
         assert.ok(svg.trimEnd().endsWith("</svg>"));
         assert.ok(svg.includes(mark));
+        // The confusion heat map under the picture, in the same document.
+        assert.match(svg, /confusion matrix of the (training|test) set</);
+        const classes = script === "xor" ? 2 : 3;
+        assert.equal(
+          svg.match(/<rect class="cell"/g)?.length,
+          classes * classes,
+        );
+        assert.equal(svg.match(/<svg /g)?.length, 3);
       }
       const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
       assert.deepEqual(names, ["iris.svg", "xor.svg"]);

@@ -297,7 +297,14 @@ testWithFiles(
       assert.match(svg, />after training</);
       assert.match(svg, /30 filters of 5x5/);
       // 60 framed images of 5x5 pixels of 8 units.
-      assert.equal(svg.match(/width="40" height="40"/g)?.length, 60);
+      assert.equal(
+        svg.match(/<rect x="[\d.]+" y="[\d.]+" width="40" height="40"/g)
+          ?.length,
+        60,
+      );
+      // Under them, the test set's confusion heat map: 10 x 10 cells.
+      assert.match(svg, />convnet: confusion matrix of the test set</);
+      assert.equal(svg.match(/<rect class="cell"/g)?.length, 100);
 
       const digits = `${dir}/wrong.svg`;
       const again = await run("mnist", [...QUICK.mnist, "--plot", digits], [
@@ -307,6 +314,9 @@ testWithFiles(
       const wrong = await Deno.readTextFile(digits);
       assert.match(wrong, /test digits the network gets wrong/);
       assert.match(wrong, />\d → \d</);
+      assert.match(wrong, />mnist: confusion matrix of the test set</);
+      assert.equal(wrong.match(/<rect class="cell"/g)?.length, 100);
+      assert.equal(wrong.match(/<svg /g)?.length, 3);
       const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
       assert.deepEqual(names, ["filters.svg", "wrong.svg"]);
     } finally {

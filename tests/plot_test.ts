@@ -796,6 +796,12 @@ Deno.test("Svg: every chart of mod.ts returns one", () => {
     ["graphSvg", mod.graphSvg(graph)],
     ["imageGrid", mod.imageGrid(mod.matrix([[0], [1], [1], [0]]))],
     [
+      "confusionHeatmap",
+      mod.confusionHeatmap(
+        mod.confusionMatrix(mod.matrix([[1, 0]]), mod.matrix([[1, 0]])),
+      ),
+    ],
+    [
       "contourPaths",
       mod.contourPaths((a, b) => a * a + b * b, [{
         name: "p",
