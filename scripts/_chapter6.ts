@@ -46,6 +46,7 @@ import {
   assertWritable,
   CliError,
   type FlagSpec,
+  msg,
   parseCount,
   type ParsedFlags,
   parseFlags,
@@ -54,6 +55,7 @@ import {
   tr,
   writeFileAtomic,
 } from "./_cli.ts";
+import { loadParams, saveParams } from "./_model_file.ts";
 
 // ---------------------------------------------------------------------------
 // Flags and help
@@ -360,6 +362,138 @@ export function writePlot(
   svg: () => Svg | string,
 ): void {
   if (plot !== undefined) writeFileAtomic(plot, svg(), { flag: "--plot" });
+}
+
+// ---------------------------------------------------------------------------
+// --save and --load
+
+/** The flags of {@linkcode ModelFiles}, for {@linkcode parseScriptFlags}. */
+export const MODEL_FILE_FLAGS = {
+  save: { type: "string" },
+  load: { type: "string" },
+} as const;
+
+/** The `--help` rows of `--save` and `--load`. */
+export const MODEL_FILE_ROWS: readonly HelpRow[] = [
+  {
+    flag: "--save FILE.safetensors",
+    text:
+      "save every network the run trained, in one file\n(safetensors, settings in its metadata);\nneeds --allow-write=FILE",
+  },
+  {
+    flag: "--load FILE.safetensors",
+    text:
+      "start each network from a file --save of this script\nwrote with the same settings, not the seed's weights;\nneeds --allow-read=FILE",
+  },
+];
+
+/**
+ * `--save` and `--load` of a chapter 6 script that trains networks: every
+ * network of the run in one safetensors file, as one tree keyed by the
+ * run's names, with the script and its settings in the metadata.
+ */
+export interface ModelFiles {
+  /** The file `--save` writes, if given. */
+  save?: string;
+  /** The file `--load` reads, if given. */
+  load?: string;
+}
+
+/**
+ * The flags of a script that trains no network: `--save` and `--load` are
+ * parsed only to be refused with a plain line, not an unknown-flag error.
+ *
+ * @param flags The parsed flags.
+ * @param what What the script does instead of training, for the message.
+ * @throws {CliError} When `--save` or `--load` was given.
+ */
+export function refuseModelFiles(
+  flags: { save?: string; load?: string },
+  what: string,
+): void {
+  const flag = flags.save !== undefined
+    ? "--save"
+    : flags.load !== undefined
+    ? "--load"
+    : undefined;
+  if (flag === undefined) return;
+  throw new CliError(
+    tr(
+      `${flag} is not taken here: this script trains no network (${what}), so there are no parameters to save or load.`,
+      `${flag} はこのスクリプトでは使えません: ネットワークを訓練しないので(${what})、保存・読み込みするパラメーターがありません。`,
+    ),
+    tr(
+      "init.ts, overfit.ts, batch_norm.ts and search.ts take --save and --load.",
+      "--save と --load は init.ts、overfit.ts、batch_norm.ts、search.ts で使えます。",
+    ),
+    2,
+  );
+}
+
+/**
+ * Checks `--save` and `--load` at the start: each names a file, and the
+ * `--save` file may be written, so that a long run does not end in a
+ * missing permission.
+ *
+ * @param flags The parsed flags.
+ * @returns The files.
+ * @throws {CliError} When a file name is empty or `--save`'s may not be
+ * written.
+ */
+export function checkModelFiles(
+  flags: { save?: string; load?: string },
+): ModelFiles {
+  for (const flag of ["save", "load"] as const) {
+    if (flags[flag] === "") {
+      throw new CliError(msg("needsFileName", `--${flag}`), undefined, 2);
+    }
+  }
+  if (flags.save !== undefined) assertWritable(flags.save, "--save");
+  return { save: flags.save, load: flags.load };
+}
+
+/**
+ * The tree of starting parameters: `like` (the seed's), or with `--load`
+ * the file's, checked to come from the same script and to hold the same
+ * networks with the same shapes.
+ *
+ * @typeParam T The tree's type.
+ * @param files The files.
+ * @param script The script's name, without `.ts`.
+ * @param like The seed's starting parameters, keyed by network.
+ * @returns The starting parameters.
+ * @throws {CliError} When the file cannot be read or does not fit the run.
+ */
+export function startingTree<T extends object>(
+  files: ModelFiles,
+  script: string,
+  like: T,
+): T {
+  if (files.load === undefined) return like;
+  return loadParams(files.load, like, "--load", script).params;
+}
+
+/**
+ * Writes every trained network to the `--save` file, if one was given.
+ *
+ * @param files The files.
+ * @param script The script's name, without `.ts`.
+ * @param tree The trained parameters (and state), keyed by network.
+ * @param settings The run's settings, kept in the metadata.
+ * @throws {CliError} When the file cannot be written.
+ */
+export function saveTree(
+  files: ModelFiles,
+  script: string,
+  tree: object,
+  settings: Record<string, unknown>,
+): void {
+  if (files.save === undefined) return;
+  saveParams(files.save, tree, {
+    script,
+    settings: JSON.stringify(settings),
+    ...(files.load !== undefined ? { loaded: files.load } : {}),
+  }, "--save");
 }
 
 // stackSvg lives in _cli.ts, shared with the learning scripts.

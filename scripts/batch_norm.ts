@@ -13,14 +13,17 @@
  *
  * @module
  */
-import { type GridSeries, lineChartGrid } from "../mod.ts";
+import { type GridSeries, lineChartGrid, type Params } from "../mod.ts";
 import { CliError, msg, parseCount, runMain, tr } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   bookState,
+  checkModelFiles,
   checkPlot,
   helpText,
   initParams,
+  MODEL_FILE_FLAGS,
+  MODEL_FILE_ROWS,
   network,
   optimizerNamed,
   parseBoundedCount,
@@ -30,7 +33,9 @@ import {
   parseSeed,
   percent,
   progress,
+  saveTree,
   secondsSince,
+  startingTree,
   trainEvaluated,
   writePlot,
 } from "./_chapter6.ts";
@@ -74,13 +79,14 @@ const HELP = helpText({
       text: "weight scales: N values of logspace(0, −4),\nfrom 2 to 16",
       value: 8,
     },
+    ...MODEL_FILE_ROWS,
   ],
   json:
     "settings, and per weight scale the training\naccuracy per epoch with and without batch norm",
   plot:
     "training accuracy per epoch, one panel per\nweight scale, BN solid and plain dashed",
   notes:
-    "The book runs 16 scales of 20 epochs; the default here is 8 of those scales, spread\nfrom 1 to 0.0001, of 10 epochs: 20 to 60 s in all (--scales 16 --epochs 20 for the\nbook's run, four times as long).",
+    "--save keeps, per scale (scale1 to scaleN, the stds in the metadata), the batch-norm\nnet with its running averages as bn: { params, state } and the plain net as plain.\n\nThe book runs 16 scales of 20 epochs; the default here is 8 of those scales, spread\nfrom 1 to 0.0001, of 10 epochs: 20 to 60 s in all (--scales 16 --epochs 20 for the\nbook's run, four times as long).",
 });
 
 await runMain(async () => {
@@ -93,6 +99,7 @@ await runMain(async () => {
     "batch-size": { type: "string" },
     "train-size": { type: "string" },
     scales: { type: "string" },
+    ...MODEL_FILE_FLAGS,
     json: { type: "boolean" },
     plot: { type: "string" },
     help: { type: "boolean" },
@@ -141,6 +148,7 @@ await runMain(async () => {
     );
   }
   checkPlot(flags.plot);
+  const files = checkModelFiles(flags);
   const start = performance.now();
 
   const { train } = await loadMnist(trainSize, 1);
@@ -153,12 +161,35 @@ await runMain(async () => {
   );
   const plain = network(sizes, { activation: "relu" });
   const normalized = network(sizes, { activation: "relu", batchNorm: true });
+  // One entry per scale, "scale1" to "scaleN" (the stds are in the
+  // metadata): the batch-norm net with its running averages, and the plain.
+  const key = (k: number) => `scale${k + 1}`;
+  const starts = startingTree(
+    files,
+    "batch_norm",
+    Object.fromEntries(picked.map((scale, k) => [key(k), {
+      bn: {
+        params: initParams(normalized, seed, scale),
+        state: bookState(normalized),
+      },
+      plain: initParams(plain, seed, scale),
+    }])),
+  );
+  const trained: Record<
+    string,
+    { bn: { params: Params[]; state: Params[] }; plain: Params[] }
+  > = {};
   const runs = picked.map((scale, k) => {
-    const accuracy = (model: typeof plain) => {
+    const start0 = starts[key(k)];
+    const accuracy = (
+      model: typeof plain,
+      params: Params[],
+      state: Params[],
+    ) => {
       const out: number[] = [];
-      const { diverged } = trainEvaluated(
+      const result = trainEvaluated(
         model,
-        initParams(model, seed, scale),
+        params,
         train,
         {
           epochs,
@@ -166,14 +197,31 @@ await runMain(async () => {
           optimizer: optimizerNamed(optimizer, learningRate),
           seed,
           evaluateOn: { train },
-          state: bookState(model),
+          state,
           onEpoch: (r) => out.push(r.accuracy.train),
         },
       );
-      return { accuracy: out, diverged: diverged ?? null };
+      return {
+        accuracy: out,
+        diverged: result.diverged ?? null,
+        params: result.params,
+        state: result.state,
+      };
     };
-    const withBn = accuracy(normalized);
-    const without = accuracy(plain);
+    const { params: bnParams, state: bnState, ...withBn } = accuracy(
+      normalized,
+      start0.bn.params,
+      start0.bn.state,
+    );
+    const { params: plainParams, ...without } = accuracy(
+      plain,
+      start0.plain,
+      bookState(plain),
+    );
+    trained[key(k)] = {
+      bn: { params: bnParams, state: bnState },
+      plain: plainParams,
+    };
     const last = (r: { accuracy: number[]; diverged: number | null }) =>
       r.diverged === null
         ? percent(r.accuracy[epochs - 1]).padStart(6)
@@ -194,6 +242,16 @@ await runMain(async () => {
     };
   });
   const seconds = secondsSince(start);
+  saveTree(files, "batch_norm", trained, {
+    seed,
+    epochs,
+    learningRate,
+    optimizer,
+    batchSize,
+    trainSize,
+    scales: picked,
+    network: sizes,
+  });
 
   writePlot(flags.plot, () =>
     lineChartGrid(
@@ -253,6 +311,8 @@ await runMain(async () => {
       runs,
       seconds,
       ...(flags.plot !== undefined ? { plot: flags.plot } : {}),
+      ...(files.save !== undefined ? { save: files.save } : {}),
+      ...(files.load !== undefined ? { load: files.load } : {}),
     }));
     return;
   }
@@ -277,5 +337,7 @@ await runMain(async () => {
     `time  ${seconds.toFixed(2)} s`,
   ];
   if (flags.plot !== undefined) lines.push(`plot  written to ${flags.plot}`);
+  if (files.load !== undefined) lines.push(`load  started from ${files.load}`);
+  if (files.save !== undefined) lines.push(`save  written to ${files.save}`);
   console.log(lines.join("\n"));
 });

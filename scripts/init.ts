@@ -20,6 +20,7 @@ import {
   lineChartGrid,
   type Matrix,
   matrix,
+  type Params,
   relu,
   scale,
   sigmoid,
@@ -28,9 +29,12 @@ import {
 import { CliError, msg, parseCount, runMain, tr } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
+  checkModelFiles,
   checkPlot,
   helpText,
   initParams,
+  MODEL_FILE_FLAGS,
+  MODEL_FILE_ROWS,
   network,
   optimizerNamed,
   parseBoundedCount,
@@ -39,9 +43,11 @@ import {
   parseScriptFlags,
   parseSeed,
   progress,
+  saveTree,
   scaleName,
   secondsSince,
   stackSvg,
+  startingTree,
   stdOf,
   trainEvaluated,
   type WeightScale,
@@ -93,12 +99,13 @@ const HELP = helpText({
       text: "MNIST: train on the first N images",
       value: 2000,
     },
+    ...MODEL_FILE_ROWS,
   ],
   json:
     "per init and activation, each layer's\nmean, std and histogram (30 bins over [0, 1]);\nper init, the MNIST loss of every step and epoch",
   plot: "the histograms and the MNIST loss curves",
   notes:
-    "The book trains 2000 steps of 128 images of all 60,000 with sgd 0.01; the default\nhere is 30 epochs of the first 2000 images (480 steps): 15 to 40 s in all.\nThe histograms alone (--no-mnist) take about a second.",
+    "--save keeps the three MNIST networks as { std, xavier, he } (std: 0.01).\n\nThe book trains 2000 steps of 128 images of all 60,000 with sgd 0.01; the default\nhere is 30 epochs of the first 2000 images (480 steps): 15 to 40 s in all.\nThe histograms alone (--no-mnist) take about a second.",
 });
 
 /** The activations of each of the 5 layers for one init and activation. */
@@ -167,6 +174,7 @@ await runMain(async () => {
     optimizer: { type: "string" },
     "batch-size": { type: "string" },
     "train-size": { type: "string" },
+    ...MODEL_FILE_FLAGS,
     json: { type: "boolean" },
     plot: { type: "string" },
     help: { type: "boolean" },
@@ -210,6 +218,21 @@ await runMain(async () => {
   );
   const withMnist = !flags["no-mnist"];
   checkPlot(flags.plot);
+  if (!withMnist && (flags.save !== undefined || flags.load !== undefined)) {
+    const flag = flags.save !== undefined ? "--save" : "--load";
+    throw new CliError(
+      tr(
+        `${flag} keeps the MNIST networks, which --no-mnist does not train.`,
+        `${flag} は MNIST のネットワークを扱いますが、--no-mnist では訓練しません。`,
+      ),
+      tr(
+        `Drop --no-mnist, or ${flag}.`,
+        `--no-mnist か ${flag} のどちらかを外してください。`,
+      ),
+      2,
+    );
+  }
+  const files = checkModelFiles(flags);
   const start = performance.now();
 
   // 1. The histograms: 1000 inputs of 100 features, one column each.
@@ -262,11 +285,25 @@ await runMain(async () => {
     const sizes = [784, UNITS, UNITS, UNITS, UNITS, 10];
     const model = network(sizes, { activation: "relu" });
     const batches = Math.ceil(train.x.cols / batchSize);
-    for (const scale of [0.01, "xavier", "he"] as const) {
+    // Keyed "std" (0.01), "xavier", "he": no dots in the file's names.
+    const inits = [
+      { key: "std", scale: 0.01 },
+      { key: "xavier", scale: "xavier" },
+      { key: "he", scale: "he" },
+    ] as const;
+    const starts = startingTree(
+      files,
+      "init",
+      Object.fromEntries(
+        inits.map((i) => [i.key, initParams(model, seed, i.scale)]),
+      ),
+    );
+    const trained: Record<string, Params[]> = {};
+    for (const { key, scale } of inits) {
       const stepLoss: number[] = [];
       const epochLoss: number[] = [];
       const name = scaleName(scale);
-      trainEvaluated(model, initParams(model, seed, scale), train, {
+      const result = trainEvaluated(model, starts[key], train, {
         epochs,
         batchSize,
         optimizer: optimizerNamed(optimizer, learningRate),
@@ -283,8 +320,18 @@ await runMain(async () => {
           }
         },
       });
+      trained[key] = result.params;
       curves.push({ init: name, stepLoss, epochLoss });
     }
+    saveTree(files, "init", trained, {
+      seed,
+      epochs,
+      learningRate,
+      optimizer,
+      batchSize,
+      trainSize,
+      network: sizes,
+    });
     mnistInfo = {
       trainSize: train.x.cols,
       network: sizes,
@@ -341,6 +388,8 @@ await runMain(async () => {
       ...(mnistInfo ? { mnist: { ...mnistInfo, curves } } : {}),
       seconds,
       ...(flags.plot !== undefined ? { plot: flags.plot } : {}),
+      ...(files.save !== undefined ? { save: files.save } : {}),
+      ...(files.load !== undefined ? { load: files.load } : {}),
     }));
     return;
   }
@@ -398,5 +447,7 @@ await runMain(async () => {
   }
   lines.push("", `time  ${seconds.toFixed(2)} s`);
   if (flags.plot !== undefined) lines.push(`plot  written to ${flags.plot}`);
+  if (files.load !== undefined) lines.push(`load  started from ${files.load}`);
+  if (files.save !== undefined) lines.push(`save  written to ${files.save}`);
   console.log(lines.join("\n"));
 });

@@ -31,11 +31,13 @@ import {
 import {
   checkPlot,
   helpText,
+  MODEL_FILE_FLAGS,
   OPTIMIZER_NAMES,
   type OptimizerName,
   optimizerNamed,
   parsePositive,
   parseScriptFlags,
+  refuseModelFiles,
   secondsSince,
   writePlot,
 } from "./_chapter6.ts";
@@ -98,7 +100,7 @@ const HELP = helpText({
   json: "each optimizer's path, final point and f",
   plot: "the paths over the contour lines of f",
   notes:
-    "Learning rates: SGD 0.95, Momentum 0.1, AdaGrad 1.5 and Adam 0.3 as the book\n(ch06/optimizer_compare_naive.py); Nesterov 0.1, as Momentum, so that the two\ndiffer only by the look-ahead; RMSprop 0.15, which makes its first step AdaGrad's\n(its h starts at (1 − 0.99)·g², a hundredth of AdaGrad's). The run takes well\nunder a second.",
+    "No --save or --load: this script trains no network (it follows paths on a\nfunction), and refuses them with a plain line.\n\nLearning rates: SGD 0.95, Momentum 0.1, AdaGrad 1.5 and Adam 0.3 as the book\n(ch06/optimizer_compare_naive.py); Nesterov 0.1, as Momentum, so that the two\ndiffer only by the look-ahead; RMSprop 0.15, which makes its first step AdaGrad's\n(its h starts at (1 − 0.99)·g², a hundredth of AdaGrad's). The run takes well\nunder a second.",
   seeded: false,
 });
 
@@ -108,6 +110,7 @@ await runMain(() => {
     optimizer: { type: "string" },
     "learning-rate": { type: "string" },
     lr: { type: "string" },
+    ...MODEL_FILE_FLAGS,
     json: { type: "boolean" },
     plot: { type: "string" },
     help: { type: "boolean" },
@@ -116,6 +119,7 @@ await runMain(() => {
     console.log(HELP);
     return;
   }
+  refuseModelFiles(flags, "it follows paths on a function");
   const steps = flags.steps === undefined
     ? 30
     : parseCount(flags.steps, "--steps");

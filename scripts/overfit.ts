@@ -11,14 +11,17 @@
  *
  * @module
  */
-import { lineChartGrid } from "../mod.ts";
+import { lineChartGrid, type Params } from "../mod.ts";
 import { CliError, msg, parseCount, runMain } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
+  checkModelFiles,
   checkPlot,
   helpText,
   initParams,
   listed,
+  MODEL_FILE_FLAGS,
+  MODEL_FILE_ROWS,
   network,
   optimizerNamed,
   parseBoundedCount,
@@ -29,7 +32,9 @@ import {
   parseSeed,
   percent,
   progress,
+  saveTree,
   secondsSince,
+  startingTree,
   trainEvaluated,
   writePlot,
 } from "./_chapter6.ts";
@@ -85,12 +90,13 @@ const HELP = helpText({
       text: "dropout ratio after each hidden ReLU",
       value: 0.2,
     },
+    ...MODEL_FILE_ROWS,
   ],
   json:
     "settings, and per network (plain, weight decay,\ndropout) its train and test accuracy per epoch",
   plot: "train (solid) and test (dashed) accuracy,\none panel per network",
   notes:
-    "The book runs 201 epochs (weight decay) and 301 (dropout) on the full 10,000 test\nimages; the default here is 100 epochs on the first 1000, 20 to 60 s in all\n(--epochs 300 --test-size 10000 for the book's run, several minutes).",
+    "--save keeps the three networks as { plain, weightDecay, dropout }.\n\nThe book runs 201 epochs (weight decay) and 301 (dropout) on the full 10,000 test\nimages; the default here is 100 epochs on the first 1000, 20 to 60 s in all\n(--epochs 300 --test-size 10000 for the book's run, several minutes).",
 });
 
 await runMain(async () => {
@@ -105,6 +111,7 @@ await runMain(async () => {
     "test-size": { type: "string" },
     "weight-decay": { type: "string" },
     dropout: { type: "string" },
+    ...MODEL_FILE_FLAGS,
     json: { type: "boolean" },
     plot: { type: "string" },
     help: { type: "boolean" },
@@ -148,33 +155,47 @@ await runMain(async () => {
     : parsePositive(flags["weight-decay"], "--weight-decay", 0);
   const dropout = parseFraction(flags.dropout, "--dropout", DEFAULTS.dropout);
   checkPlot(flags.plot);
+  const files = checkModelFiles(flags);
   const start = performance.now();
 
   const { train, test } = await loadMnist(trainSize, testSize);
   const sizes = [784, ...HIDDEN, 10];
   const variants = [
-    { name: "plain", title: "plain", weightDecay: 0, dropout: 0 },
+    { key: "plain", name: "plain", title: "plain", weightDecay: 0, dropout: 0 },
     {
+      key: "weightDecay",
       name: "weight decay",
       title: `weight decay λ = ${weightDecay}`,
       weightDecay,
       dropout: 0,
     },
     {
+      key: "dropout",
       name: "dropout",
       title: `dropout ratio ${dropout}`,
       weightDecay: 0,
       dropout,
     },
   ];
-  const networks = variants.map((v) => {
-    const model = network(sizes, { activation: "relu", dropout: v.dropout });
-    // The same initial weights for all three.
-    const params = initParams(model, seed, "he");
+  const models = variants.map((v) =>
+    network(sizes, { activation: "relu", dropout: v.dropout })
+  );
+  // The same initial weights for all three (or the --load file's).
+  const starts = startingTree(
+    files,
+    "overfit",
+    Object.fromEntries(
+      variants.map((v, i) => [v.key, initParams(models[i], seed, "he")]),
+    ),
+  );
+  const trained: Record<string, Params[]> = {};
+  const networks = variants.map((v, i) => {
+    const model = models[i];
+    const params = starts[v.key];
     const trainAccuracy: number[] = [];
     const testAccuracy: number[] = [];
     const loss: number[] = [];
-    trainEvaluated(model, params, train, {
+    const result = trainEvaluated(model, params, train, {
       epochs,
       batchSize,
       optimizer: optimizerNamed(optimizer, learningRate),
@@ -196,6 +217,7 @@ await runMain(async () => {
         }
       },
     });
+    trained[v.key] = result.params;
     const last = epochs - 1;
     return {
       name: v.name,
@@ -211,6 +233,18 @@ await runMain(async () => {
     };
   });
   const seconds = secondsSince(start);
+  saveTree(files, "overfit", trained, {
+    seed,
+    epochs,
+    learningRate,
+    optimizer,
+    batchSize,
+    trainSize,
+    testSize,
+    weightDecay,
+    dropout,
+    network: sizes,
+  });
 
   writePlot(flags.plot, () =>
     lineChartGrid(
@@ -252,6 +286,8 @@ await runMain(async () => {
       networks,
       seconds,
       ...(flags.plot !== undefined ? { plot: flags.plot } : {}),
+      ...(files.save !== undefined ? { save: files.save } : {}),
+      ...(files.load !== undefined ? { load: files.load } : {}),
     }));
     return;
   }
@@ -278,5 +314,7 @@ await runMain(async () => {
     `time  ${seconds.toFixed(2)} s`,
   );
   if (flags.plot !== undefined) lines.push(`plot  written to ${flags.plot}`);
+  if (files.load !== undefined) lines.push(`load  started from ${files.load}`);
+  if (files.save !== undefined) lines.push(`save  written to ${files.save}`);
   console.log(lines.join("\n"));
 });

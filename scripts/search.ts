@@ -12,13 +12,22 @@
  *
  * @module
  */
-import { createRng, evaluate, scatterPlot, shuffle } from "../mod.ts";
+import {
+  createRng,
+  evaluate,
+  type Params,
+  scatterPlot,
+  shuffle,
+} from "../mod.ts";
 import { CliError, parseCount, runMain, tr } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
+  checkModelFiles,
   checkPlot,
   helpText,
   initParams,
+  MODEL_FILE_FLAGS,
+  MODEL_FILE_ROWS,
   network,
   optimizerNamed,
   parseBoundedCount,
@@ -28,7 +37,9 @@ import {
   percent,
   pick,
   progress,
+  saveTree,
   secondsSince,
+  startingTree,
   trainEvaluated,
   writePlot,
 } from "./_chapter6.ts";
@@ -71,13 +82,14 @@ const HELP = helpText({
         "use the first N training images; a fifth\nof them is held out for validation",
       value: 500,
     },
+    ...MODEL_FILE_ROWS,
   ],
   json:
     "settings, and every trial best first: learning\nrate, weight decay, validation accuracy per epoch,\nfinal validation and training accuracy",
   plot:
     "validation accuracy against the learning\nrate and the weight decay (log axes)",
   notes:
-    "The book runs 100 trials of 50 epochs (minutes); the default here is 20 trials of\n20 epochs, 20 to 60 s in all. The learning rate is searched, so there is no\n--learning-rate flag.",
+    "--save keeps every trial's network as trial1 to trialN (their learning rates and\nweight decays in the metadata).\n\nThe book runs 100 trials of 50 epochs (minutes); the default here is 20 trials of\n20 epochs, 20 to 60 s in all. The learning rate is searched, so there is no\n--learning-rate flag.",
 });
 
 await runMain(async () => {
@@ -88,6 +100,7 @@ await runMain(async () => {
     optimizer: { type: "string" },
     "batch-size": { type: "string" },
     "train-size": { type: "string" },
+    ...MODEL_FILE_FLAGS,
     json: { type: "boolean" },
     plot: { type: "string" },
     help: { type: "boolean" },
@@ -128,6 +141,7 @@ await runMain(async () => {
     );
   }
   checkPlot(flags.plot);
+  const files = checkModelFiles(flags);
   const start = performance.now();
 
   const { train: all } = await loadMnist(trainSize, 1);
@@ -140,6 +154,19 @@ await runMain(async () => {
   const sizes = [784, ...HIDDEN, 10];
   const model = network(sizes, { activation: "relu" });
   const rng = createRng(seed + 1);
+  // Keyed "trial1" to "trialN"; each trial's hyperparameters are in the
+  // metadata.
+  const starts = startingTree(
+    files,
+    "search",
+    Object.fromEntries(
+      Array.from(
+        { length: trials },
+        (_, i) => [`trial${i + 1}`, initParams(model, seed + i + 1, "he")],
+      ),
+    ),
+  );
+  const trained: Record<string, Params[]> = {};
   const results = [];
   for (let t = 1; t <= trials; t++) {
     // Drawn in the book's order: the weight decay, then the learning rate.
@@ -147,7 +174,7 @@ await runMain(async () => {
     const learningRate = 10 ** rng.uniform(-6, -2);
     const { params, history, diverged } = trainEvaluated(
       model,
-      initParams(model, seed + t, "he"),
+      starts[`trial${t}`],
       train,
       {
         epochs,
@@ -158,6 +185,7 @@ await runMain(async () => {
         evaluateOn: { validation },
       },
     );
+    trained[`trial${t}`] = params;
     const validationAccuracy = history.map((r) => r.accuracy.validation);
     const final = validationAccuracy[validationAccuracy.length - 1] ?? 0;
     const trainAccuracy = diverged === undefined
@@ -180,6 +208,20 @@ await runMain(async () => {
       }  ${secondsSince(start).toFixed(1)} s`,
     );
   }
+  saveTree(files, "search", trained, {
+    seed,
+    trials,
+    epochs,
+    optimizer,
+    batchSize,
+    trainSize,
+    network: sizes,
+    hyperparameters: results.map((r) => ({
+      trial: r.trial,
+      learningRate: r.learningRate,
+      weightDecay: r.weightDecay,
+    })),
+  });
   const ranked = [...results].sort((a, b) =>
     b.validationAccuracy - a.validationAccuracy || a.trial - b.trial
   ).map((r, i) => ({ rank: i + 1, ...r }));
@@ -223,6 +265,8 @@ await runMain(async () => {
       results: ranked,
       seconds,
       ...(flags.plot !== undefined ? { plot: flags.plot } : {}),
+      ...(files.save !== undefined ? { save: files.save } : {}),
+      ...(files.load !== undefined ? { load: files.load } : {}),
     }));
     return;
   }
@@ -246,5 +290,7 @@ await runMain(async () => {
     `time  ${seconds.toFixed(2)} s`,
   ];
   if (flags.plot !== undefined) lines.push(`plot  written to ${flags.plot}`);
+  if (files.load !== undefined) lines.push(`load  started from ${files.load}`);
+  if (files.save !== undefined) lines.push(`save  written to ${files.save}`);
   console.log(lines.join("\n"));
 });

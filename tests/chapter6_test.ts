@@ -11,9 +11,12 @@
 import assert from "node:assert/strict";
 import {
   contourPaths,
+  fromSafetensors,
   histogramGrid,
   lineChartGrid,
+  matrix,
   scatterPlot,
+  toSafetensors,
 } from "../mod.ts";
 import { colorOf } from "../lib/viz/_svg.ts";
 import { scaleColor } from "../lib/viz/_panels.ts";
@@ -412,6 +415,164 @@ testWithFiles(
     }
   },
 );
+
+// ---------------------------------------------------------------------------
+// --save and --load
+
+testWithFiles(
+  "overfit.ts: --save writes the three networks in one file, and --load --epochs 1 starts from it",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "chapter6_" });
+    try {
+      const file = `${dir}/overfit.safetensors`;
+      const saved = await run("overfit", [...QUICK.overfit, "--save", file], [
+        `--allow-write=${file}`,
+      ]);
+      assert.equal(saved.code, 0, saved.stderr);
+      assert.match(saved.stdout, /save\s+written to/);
+      const { tree, metadata } = fromSafetensors(await Deno.readFile(file));
+      assert.equal(metadata.script, "overfit");
+      assert.equal(JSON.parse(metadata.settings).epochs, 15);
+      // deno-lint-ignore no-explicit-any
+      const nets = tree as any;
+      assert.deepEqual(Object.keys(nets).sort(), [
+        "dropout",
+        "plain",
+        "weightDecay",
+      ]);
+      for (const name of ["plain", "weightDecay", "dropout"]) {
+        const dense = Object.values(nets[name]).filter(
+          // deno-lint-ignore no-explicit-any
+          (p: any) => p.w !== undefined,
+        );
+        // deno-lint-ignore no-explicit-any
+        assert.deepEqual(dense.map((p: any) => [p.w.rows, p.w.cols]), [
+          [100, 784],
+          [100, 100],
+          [100, 100],
+          [100, 100],
+          [100, 100],
+          [100, 100],
+          [10, 100],
+        ], name);
+      }
+      // Started from the file, one more epoch keeps the saved accuracy's
+      // level rather than a fresh network's.
+      const out = await run("overfit", [
+        ...QUICK.overfit,
+        "--epochs",
+        "1",
+        "--load",
+        file,
+        "--json",
+      ], [`--allow-read=${file}`]);
+      assert.equal(out.code, 0, out.stderr);
+      const result = JSON.parse(out.stdout);
+      assert.equal(result.load, file);
+      assert.equal(result.epochs, 1);
+      const fresh = await runJson("overfit", [
+        ...QUICK.overfit,
+        "--epochs",
+        "1",
+      ]);
+      const plain = (r: { networks: { name: string; finalTrain: number }[] }) =>
+        r.networks.find((n) => n.name === "plain")!.finalTrain;
+      assert.ok(
+        plain(result) > plain(fresh),
+        `loaded ${plain(result)} vs fresh ${plain(fresh)}`,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+testWithFiles(
+  "overfit.ts: --load of a file from another script or of other shapes fails with one plain line",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "chapter6_" });
+    try {
+      const other = `${dir}/other.safetensors`;
+      await Deno.writeFile(
+        other,
+        toSafetensors({ trial1: [{ w: matrix([[1]]) }] }, {
+          metadata: { script: "search" },
+        }),
+      );
+      const wrong = `${dir}/wrong.safetensors`;
+      await Deno.writeFile(
+        wrong,
+        toSafetensors({ plain: [{ w: matrix([[1, 2]]) }] }, {
+          metadata: { script: "overfit" },
+        }),
+      );
+      const cases: [string, RegExp][] = [
+        [
+          other,
+          /^error: Cannot load .*other\.safetensors \(--load\): it was saved by search\.ts, not overfit\.ts\n/,
+        ],
+        [
+          wrong,
+          /^error: Cannot load .*wrong\.safetensors \(--load\): tensor "plain\.0\.w" is 1x2, this run needs 100x784\n/,
+        ],
+      ];
+      for (const [file, message] of cases) {
+        const out = await run("overfit", [
+          ...QUICK.overfit,
+          "--epochs",
+          "1",
+          "--load",
+          file,
+        ], [`--allow-read=${file}`]);
+        assert.equal(out.code, 1, out.stderr);
+        assert.match(out.stderr, message);
+        assert.ok(!/\bat /.test(out.stderr), "no stack trace");
+        assert.ok(!/epoch/.test(out.stderr), "refused before training");
+        assert.equal(out.stdout, "");
+      }
+      const ja = await run("overfit", ["--load", other, "--lang", "ja"], [
+        `--allow-read=${other}`,
+      ]);
+      assert.match(
+        ja.stderr,
+        /search\.ts が保存したファイルで、overfit\.ts のものではありません/,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+test("overfit.ts: --save without --allow-write names the flag before training, and writes nothing", async () => {
+  const file = `${
+    Deno.makeTempDirSync({ prefix: "chapter6_" })
+  }/net.safetensors`;
+  try {
+    const out = await run("overfit", [...QUICK.overfit, "--save", file]);
+    assert.equal(out.code, 1);
+    assert.match(out.stderr, /No permission to write .* \(given to --save\)/);
+    assert.ok(out.stderr.includes(`--allow-write=${file}`), out.stderr);
+    assert.ok(!/epoch/.test(out.stderr), "refused before training");
+    assert.throws(() => Deno.statSync(file));
+  } finally {
+    Deno.removeSync(file.replace(/\/net\.safetensors$/, ""), {
+      recursive: true,
+    });
+  }
+});
+
+test("optimizers.ts: --save and --load are refused with one plain line", async () => {
+  for (const flag of ["--save", "--load"]) {
+    const out = await run("optimizers", [flag, "x.safetensors"]);
+    assert.equal(out.code, 2);
+    assert.match(
+      out.stderr,
+      new RegExp(
+        `^error: ${flag} is not taken here: this script trains no network`,
+      ),
+    );
+  }
+});
 
 // ---------------------------------------------------------------------------
 // The pictures
