@@ -417,6 +417,11 @@ function dataError(error: unknown, file: string, table?: string[]): never {
     .replace(/options\.(categorical|ignore|target)/g, "--$1")
     .replace(/the task "(\w+)"/g, "--task $1");
   let hint: string | undefined;
+  const ja = japaneseDataError(text, file);
+  if (ja !== undefined) {
+    // The library's English detail stays below as the hint.
+    throw new CliError(ja, text);
+  }
   if (table !== undefined && table.length === 1) {
     const found = [";", "\t", "|"].find((d) => table[0].includes(d));
     if (found !== undefined) {
@@ -426,6 +431,49 @@ function dataError(error: unknown, file: string, table?: string[]): never {
     }
   }
   throw new CliError(text, hint);
+}
+
+/**
+ * With `--lang ja`, the first line of a data error in Japanese (the kind of
+ * mistake, the line and the column); undefined in English.
+ */
+function japaneseDataError(text: string, file: string): string | undefined {
+  if (tr("en", "ja") === "en") return undefined;
+  let m = text.match(/^Missing value in .*?: line (\d+), (.*?) is empty/);
+  if (m) {
+    return `${file} の ${m[1]} 行目: ${
+      columnJa(m[2])
+    } が空です。値を入れるか、その行を消してください。`;
+  }
+  m = text.match(
+    /^Ragged row in .*?: line (\d+) has (\d+) fields? but the header \(line (\d+)\) has (\d+)/,
+  );
+  if (m) {
+    return `${file} の ${m[1]} 行目の値は ${m[2]} 個ですが、見出し(${
+      m[3]
+    } 行目)の列は ${m[4]} 個です。`;
+  }
+  m = text.match(
+    /^Unknown column in .*?: (.*?) "(.*?)" is not in the header \(line (\d+)\)/,
+  );
+  if (m) {
+    return `${file} の見出し(${m[3]} 行目)に列 "${m[2]}" がありません(${
+      m[1]
+    })。`;
+  }
+  if (/^Empty table in .*?: there is no header row/.test(text)) {
+    return `${file} は空です: 列名の見出し行がありません。`;
+  }
+  if (/^Empty table in .*?: the header .* has no data rows/.test(text)) {
+    return `${file} には見出し行の後にデータ行がありません。`;
+  }
+  return `${file} のデータに誤りがあります。`;
+}
+
+/** `column "age" (column 2)` in Japanese. */
+function columnJa(english: string): string {
+  const m = english.match(/^column "(.*)" \(column (\d+)\)$/);
+  return m ? `列 "${m[1]}"(${m[2]} 列目)` : english;
 }
 
 function readTable(r: Request) {

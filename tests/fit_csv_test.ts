@@ -461,3 +461,24 @@ test("--save without --allow-write names the flag, before reading or training, a
   const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
   assert.deepEqual(names, ["blobs.csv", "prices.csv"]);
 });
+
+test("--lang ja: the data's mistakes in Japanese, line and column first", async () => {
+  const cases: [string, RegExp][] = [
+    ["a,b,label\n1,,x\n2,3,y\n", /2 行目: 列 "b"\(2 列目\) が空です/],
+    [
+      "a,b,label\n1,2\n2,3,y\n",
+      /2 行目の値は 2 個ですが、見出し\(1 行目\)の列は 3 個です/,
+    ],
+    ["", /は空です: 列名の見出し行がありません/],
+    ["a,b,label\n", /見出し行の後にデータ行がありません/],
+  ];
+  for (const [text, pattern] of cases) {
+    const data = file("bad.csv");
+    await Deno.writeTextFile(data, text);
+    const out = await run(
+      ["--data", data, "--target", "label", "--lang", "ja"],
+      [`--allow-read=${data}`],
+    );
+    assertRefused(out, pattern, 1, "エラー");
+  }
+});
