@@ -24,6 +24,7 @@ const softmaxOp = defineOp({
     for (let j = 0; j < n; j++) {
       let inner = 0;
       for (let i = 0; i < r; i++) inner += gd[i * n + j] * s[i * n + j];
+      // Stryker disable next-line EqualityOperator: i <= r only writes out[r·n + j], past the end of the Float64Array (dropped)
       for (let i = 0; i < r; i++) {
         out[i * n + j] = s[i * n + j] * (gd[i * n + j] - inner);
       }
@@ -49,6 +50,7 @@ const logSoftmaxOp = defineOp({
     for (let j = 0; j < n; j++) {
       let total = 0;
       for (let i = 0; i < r; i++) total += gd[i * n + j];
+      // Stryker disable next-line EqualityOperator: i <= r only writes out[r·n + j], past the end of the Float64Array (dropped)
       for (let i = 0; i < r; i++) {
         out[i * n + j] = gd[i * n + j] - Math.exp(y[i * n + j]) * total;
       }
