@@ -12,6 +12,7 @@ import {
   type Matrix,
   matrix,
   mul,
+  relu,
   scale,
   sub,
   sum,
@@ -468,4 +469,29 @@ Deno.test("sum of a matrix of small integers is their exact total", () => {
       },
     ),
   );
+});
+
+Deno.test("relu is max(v, 0) exactly: signed zeros, subnormals and entries above 2^1023", () => {
+  // By definition: positive entries unchanged, everything else +0 (numpy's
+  // np.maximum(v, 0.0) also gives +0 for -0.0 and 0.0 for negatives).
+  const input = [
+    [-0, 0, -1.5, 2.5, 5e-324, -5e-324],
+    [1e308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1, -0.1, 3],
+  ];
+  const expected = [
+    [0, 0, 0, 2.5, 5e-324, 0],
+    [1e308, Number.MAX_VALUE, 0, 0.1, 0, 3],
+  ];
+  const got = toArray(relu(matrix(input)));
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 6; j++) {
+      assert.ok(
+        Object.is(got[i][j], expected[i][j]),
+        `relu(${input[i][j]}) = ${got[i][j]}, expected ${expected[i][j]}`,
+      );
+    }
+  }
+  // Without an entry above 2^1023 the branch-free loop alone gives the same.
+  const small = toArray(relu(matrix([input[0]])));
+  assert.ok(small[0].every((v, j) => Object.is(v, expected[0][j])));
 });

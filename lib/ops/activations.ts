@@ -146,12 +146,27 @@ export const relu: Elementwise = elementwise({
   name: "relu",
   // Stryker disable next-line BooleanLiteral: false only adds a finite check that never throws: relu of a finite entry is finite
   bounded: true,
-  // Math.max compiles without a branch: on entries of random sign the
-  // ternary v > 0 ? v : 0 mispredicts half the time (measured 2.3 ns an
-  // entry against 1.5 on 100x100). Both give +0 for −0 and for 0.
+  // (v + |v|) / 2 is max(v, 0) exactly (2v and its half are exact, −0 and
+  // negatives give +0) and has no branch: on entries of random sign both
+  // v > 0 ? v : 0 and Math.max mispredict (measured 1.1 ns an entry against
+  // 1.2–5.7 for Math.max, CPU time, 100x100 and 1000x1000). Only v > 2^1023
+  // overflows 2v; those rare inputs take the plain loop.
   forward(x, y) {
+    // Stryker disable next-line BooleanLiteral: always taking the plain Math.max loop gives the same entries (only slower)
+    let overflow = false;
     // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
-    for (let i = 0; i < y.length; i++) y[i] = Math.max(x[i], 0);
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i];
+      const twice = v + Math.abs(v);
+      y[i] = twice * 0.5;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: always taking the plain Math.max loop gives the same entries (only slower); never taking it is caught by relu(1e308)
+      if (twice === Infinity) overflow = true;
+    }
+    // Stryker disable next-line ConditionalExpression: always taking the plain Math.max loop gives the same entries (only slower); never taking it is caught by relu(1e308)
+    if (overflow) {
+      // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
+      for (let i = 0; i < y.length; i++) y[i] = Math.max(x[i], 0);
+    }
   },
   // 1 where x > 0, else 0 (0 at the kink x = 0, as PyTorch).
   backward(g, x, _y, out) {
