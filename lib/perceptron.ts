@@ -96,7 +96,6 @@ function affine(
   n: number,
 ): Float64Array {
   const u = matmul(w, x, r, k, n);
-  // Stryker disable next-line EqualityOperator: i = r only adds b[r] (undefined) to u[r·n …], past the end of u, which a Float64Array ignores
   for (let i = 0; i < r; i++) {
     for (let s = 0; s < n; s++) u[i * n + s] += b[i];
   }
@@ -269,9 +268,7 @@ function newState(
 /** Fills e2 = 2(u − d) and sq = (u − d)²; returns the loss Σ sq. */
 function residuals(s: State): number {
   const { w, b, x, d, r, k, n, e2, sq } = s;
-  // Stryker disable next-line EqualityOperator: i = r writes only e2[r·n …] and sq[r·n …], past the end of both arrays, which a Float64Array ignores
   for (let i = 0; i < r; i++) {
-    // Stryker disable next-line EqualityOperator: j = n writes e2[(i+1)·n] and sq[(i+1)·n], which row i+1 overwrites before anything reads them (or, for the last row, past the end)
     for (let j = 0; j < n; j++) {
       // Same order as numpy: y = w.dot(x), then u = y + b, then u − d.
       const y = dotFma(w, i * k, 1, x, j, n, k);
@@ -286,9 +283,7 @@ function residuals(s: State): number {
 /** Fills gw = e2·xᵀ and gb = e2 summed over the samples. */
 function gradients(s: State): void {
   const { x, r, k, n, e2, gw, gb } = s;
-  // Stryker disable next-line EqualityOperator: i = r writes only gw[r·k …] and gb[r], past the end of both arrays, which a Float64Array ignores
   for (let i = 0; i < r; i++) {
-    // Stryker disable next-line EqualityOperator: p = k writes gw[(i+1)·k], which row i+1 overwrites at p = 0 before anything reads it (or, for the last row, past the end)
     for (let p = 0; p < k; p++) {
       let g = 0;
       for (let j = 0; j < n; j++) g += e2[i * n + j] * x[p * n + j];
@@ -417,10 +412,8 @@ export function train(
     if (!Number.isFinite(loss)) throw divergence(step, loss, learningRate, fn);
     if (step % logEvery === 0) history.push({ step, loss });
     gradients(state);
-    // Stryker disable next-line EqualityOperator: i = ws.length only writes ws[ws.length], past the end of the Float64Array, which is ignored
     for (let i = 0; i < ws.length; i++) ws[i] = ws[i] - learningRate * gw[i];
     if (trainBias) {
-      // Stryker disable next-line EqualityOperator: i = r only writes bs[r], past the end of the Float64Array, which is ignored
       for (let i = 0; i < r; i++) bs[i] = bs[i] - learningRate * gb[i];
     }
   }
@@ -431,9 +424,7 @@ export function train(
   // Unreachable after the finalLoss check: a non-finite weight or bias makes
   // every u of its row non-finite (Inf·x, Inf·0 = NaN), so finalLoss too; and
   // with no samples the gradient is 0 and w, b keep their finite values.
-  // Stryker disable next-line StringLiteral: unreachable, see above; no test can see the text
   assertFiniteResult(ws, fn, "the weights");
-  // Stryker disable next-line StringLiteral: unreachable, see above; no test can see the text
   assertFiniteResult(bs, fn, "the bias");
   return {
     params: { w: fromData(r, k, ws), b: fromData(r, 1, bs) },

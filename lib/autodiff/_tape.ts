@@ -52,7 +52,6 @@ export class Tape {
     saved: unknown,
   ): void {
     let any = false;
-    // Stryker disable next-line ArrayDeclaration: the loop below assigns every index 0..args.length-1, so the array ends up the same
     const inputIds = new Array<number>(args.length);
     for (let i = 0; i < args.length; i++) {
       const id = this.ids.get(args[i] as Matrix);

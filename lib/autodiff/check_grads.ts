@@ -54,7 +54,6 @@ const FN = "checkGrads(f, params, options)";
 function valueOf(f: (p: never) => unknown, params: unknown): number {
   const v = f(params as never);
   const value = isMatrix(v) && v.rows === 1 && v.cols === 1 ? dataOf(v)[0] : v;
-  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number, so the typeof test alone decides nothing (it narrows the type)
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new TypeError(
       `Expected f of ${FN} to return a finite number or a 1x1 Matrix, got ${
@@ -166,7 +165,6 @@ export function checkGrads<P extends object>(
   const { leaves, structure } = readTree(params, FN, "params");
   const names = paths(structure, "", []);
   const analytic = gradientOf(f, params, FN);
-  // Stryker disable next-line StringLiteral: analytic.grad is rebuilt by gradientOf from the structure validated just above, so this readTree never throws and the name is never shown
   const grads = readTree(analytic.grad, FN, "the gradient").leaves;
   const rng = createRng(seed);
   let worst = 0;
@@ -194,7 +192,6 @@ export function checkGrads<P extends object>(
       const at = (sign: number): number => {
         const moved = leaves.slice();
         const data = base.slice();
-        // Stryker disable next-line EqualityOperator: an extra i = data.length only writes past the end of a Float64Array, which is ignored
         for (let i = 0; i < data.length; i++) data[i] += sign * h * v[i];
         moved[l] = fromData(p.rows, p.cols, data);
         return valueOf(f as (p: never) => unknown, rebuild(structure, moved));

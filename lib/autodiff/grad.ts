@@ -136,13 +136,11 @@ function backward(
   fn: string,
 ): (Float64Array | undefined)[] {
   const { nodes } = tape;
-  // Stryker disable next-line ArrayDeclaration: grads is only read and written by node index; an unset index reads undefined either way
   const grads: (Float64Array | undefined)[] = new Array(nodes.length);
   // A gradient first stored for a node may be shared with another node or be
   // a backward's own data; it is copied before anything is added to it.
   const owned = new Uint8Array(nodes.length);
   grads[start] = new Float64Array([1]);
-  // Stryker disable next-line EqualityOperator: node 0 is always a leaf (trace registers the leaves before f runs), and leaves have no backward to run
   for (let id = start; id >= 0; id--) {
     const g = grads[id];
     const node = nodes[id];
@@ -175,7 +173,6 @@ function backward(
         grads[k] = data;
       } else {
         const acc = owned[k] ? prev : prev.slice();
-        // Stryker disable next-line EqualityOperator: an extra j = acc.length only writes past the end of a Float64Array, which is ignored
         for (let j = 0; j < acc.length; j++) acc[j] += data[j];
         grads[k] = acc;
         owned[k] = 1;

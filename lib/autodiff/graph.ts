@@ -80,9 +80,7 @@ function shown(
 ): GraphValue {
   let min = Infinity, max = -Infinity, total = 0;
   for (const v of data) {
-    // Stryker disable next-line EqualityOperator: v === min replaces min by an equal number; only 0 and -0 differ, both are the minimum (numpy itself keeps the last of the two)
     if (v < min) min = v;
-    // Stryker disable next-line EqualityOperator: v === max replaces max by an equal number; only 0 and -0 differ, both are the maximum (numpy itself keeps the last of the two)
     if (v > max) max = v;
     total += v;
   }
@@ -183,10 +181,8 @@ export function computationGraph<P extends object>(
   // The ops the value depends on: the start and everything it reads from.
   const needed = new Uint8Array(tapeNodes.length);
   needed[start] = 1;
-  // Stryker disable next-line EqualityOperator: node 0 is always a leaf, which has no inputs to mark
   for (let id = start; id >= 0; id--) {
     if (!needed[id]) continue;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: needed[-1] = 1 on a Uint8Array is ignored, and needed[0] is never read (node 0 is a leaf, listed whatever needed says)
     for (const k of tapeNodes[id].inputIds) if (k >= 0) needed[k] = 1;
   }
 

@@ -123,7 +123,6 @@ export function col2imInto(
   for (let pixel = first; pixel < end; pixel++) {
     const i = Math.floor(pixel / outWidth), j = pixel % outWidth;
     const base = (pixel - first) * n;
-    // Stryker disable next-line EqualityOperator: an extra channel c = C only adds into pixels past the end of out (index ≥ C·H·W·n), which a Float64Array ignores
     for (let c = 0; c < channels; c++) {
       for (let p = 0; p < k; p++) {
         const ii = i * s + p - padding;
@@ -154,7 +153,6 @@ export function putColumnsInto(
   start: number,
   size: number,
 ): void {
-  // Stryker disable next-line EqualityOperator: an extra row f = rows only writes from rows·length on, past the end of the rows x length out, which a Float64Array ignores
   for (let f = 0; f < rows; f++) {
     const v = bias[f], to = f * length + start, from = f * size;
     for (let t = 0; t < size; t++) out[to + t] = block[from + t] + v;
@@ -170,7 +168,6 @@ export function takeColumns(
   size: number,
 ): Float64Array {
   const out = new Float64Array(rows * size);
-  // Stryker disable next-line EqualityOperator: an extra row f = rows sets an empty subarray at offset rows·size = out.length, which changes nothing
   for (let f = 0; f < rows; f++) {
     out.set(
       g.subarray(f * length + start, f * length + start + size),
@@ -202,24 +199,18 @@ export function maxPoolForward(
   const length = channels * outHeight * outWidth * n;
   const out = new Float64Array(length);
   const argmax = new Uint32Array(length);
-  // Stryker disable next-line EqualityOperator: an extra channel c = C writes only past the end of out and argmax (index ≥ C·OH·OW·n), which typed arrays ignore
   for (let c = 0; c < channels; c++) {
-    // Stryker disable next-line EqualityOperator: row i = OH writes the first row of the next channel (or past the end), which that channel's own pass overwrites later
     for (let i = 0; i < outHeight; i++) {
-      // Stryker disable next-line EqualityOperator: column j = OW writes the first pixel of the next row (or past the end), which that pixel's own pass overwrites later
       for (let j = 0; j < outWidth; j++) {
         const o = ((c * outHeight + i) * outWidth + j) * n;
         const corner = ((c * height + i * s) * width + j * s) * n;
-        // Stryker disable next-line EqualityOperator: sample t = n initializes the next output pixel's first sample (or past the end), which that pixel's own pass overwrites later
         for (let t = 0; t < n; t++) {
           out[o + t] = x[corner + t];
           argmax[o + t] = corner + t;
         }
         for (let p = 0; p < size; p++) {
-          // Stryker disable next-line ConditionalExpression: starting at q = 0 for p = 0 compares the corner with itself, and v > v is false, so only work is saved
           for (let q = p === 0 ? 1 : 0; q < size; q++) {
             const src = corner + (p * width + q) * n;
-            // Stryker disable next-line EqualityOperator: sample t = n updates the next output pixel's first sample (or past the end), which that pixel's own pass re-initializes later
             for (let t = 0; t < n; t++) {
               const v = x[src + t];
               // Strictly greater: on a tie the first maximum keeps the gradient.

@@ -64,7 +64,6 @@ function into(
 ): boolean {
   let finite = true;
   const same = ars === cols && acs === 1 && brs === cols && bcs === 1;
-  // Stryker disable next-line ConditionalExpression,BlockStatement: the contiguous loop is a fast path: the strided loop below gives the same entries for same-shaped operands
   if (same) {
     const len = rows * cols;
     switch (op) {

@@ -74,9 +74,7 @@ export function matmulExact(
   // Row i of A starts at i·ars, step aStep; column j of B at j·bcs, step bStep.
   const ars = transA ? 1 : k, aStep = transA ? m : 1;
   const bcs = transB ? k : 1, bStep = transB ? 1 : n;
-  // Stryker disable next-line EqualityOperator: row i = m writes c[m·n + j], past the end of the Float64Array (ignored); the dot product reads past A only give NaN
   for (let i = 0; i < m; i++) {
-    // Stryker disable next-line EqualityOperator: column j = n writes c[(i + 1)·n], which row i + 1 rewrites afterwards, or past the end of c for the last row
     for (let j = 0; j < n; j++) {
       c[i * n + j] = dotFma(a, i * ars, aStep, b, j * bcs, bStep, k);
     }

@@ -24,63 +24,48 @@ export function matmulPacked(
   // Entry (i, p) of A is a[i·ars + p·acs]; entry (p, j) of B is b[p·brs + j·bcs].
   const ars = transA ? 1 : k, acs = transA ? m : 1;
   const brs = transB ? 1 : n, bcs = transB ? k : 1;
-  // Stryker disable next-line ArithmeticOperator: more row panels than needed are packed and multiplied, but their rows i ≥ m are never stored (the store paths stop at m)
   const mPanels = Math.ceil(m / 4);
-  // Stryker disable next-line ArithmeticOperator: more column panels than needed are packed and multiplied, but their columns j ≥ n are never stored (the store loops stop at n)
   const nPanels = Math.ceil(n / 3);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: reallocating the scratch when it is already large enough (or equal) only costs time: every entry read is written first in this call
   if (packedA.length < mPanels * 4 * k) {
     packedA = new Float64Array(mPanels * 4 * k);
   }
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: reallocating the scratch when it is already large enough (or equal) only costs time: every entry read is written first in this call
   if (packedB.length < nPanels * 3 * k) {
     packedB = new Float64Array(nPanels * 3 * k);
   }
   const pa = packedA;
   const pb = packedB;
   // A in 4-row panels: for each p, A[i0..i0+3][p] side by side.
-  // Stryker disable next-line EqualityOperator: the extra row i = 4·mPanels is padding written past the region this call reads
   for (let i = 0; i < mPanels * 4; i++) {
     let dst = (i >> 2) * 4 * k + (i & 3);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: packing a row i ≥ m from beyond A only fills a padding row, whose accumulators are never stored
     if (i < m) {
-      // Stryker disable next-line EqualityOperator: the extra step writes entry p = 0 of the next panel's same row, which that row rewrites later (or past the region read)
       for (let p = 0, src = i * ars; p < k; p++, dst += 4, src += acs) {
         pa[dst] = a[src];
       }
     } else {
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: padding rows feed only accumulators of rows ≥ m, which are never stored, so their values do not matter
       for (let p = 0; p < k; p++, dst += 4) pa[dst] = 0;
     }
   }
   // B in 3-column panels: for each p, B[p][j0..j0+2] side by side.
   for (let p = 0; p < k; p++) {
     const src = p * brs;
-    // Stryker disable next-line EqualityOperator: the extra panel jp = nPanels is written past the region this call reads
     for (let jp = 0; jp < nPanels; jp++) {
       const dst = jp * 3 * k + p * 3;
       const j = jp * 3;
       pb[dst] = b[src + j * bcs];
-      pb[dst + 1] =
-        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a padding column j + 1 ≥ n feeds only accumulators of that column, which are never stored
-        j + 1 < n
-          // B[p][j + 1], or 0 past the last column
-          ? b[src + (j + 1) * bcs]
-          : 0;
-      pb[dst + 2] =
-        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a padding column j + 2 ≥ n feeds only accumulators of that column, which are never stored
-        j + 2 < n
-          // B[p][j + 2], or 0 past the last column
-          ? b[src + (j + 2) * bcs]
-          : 0;
+      pb[dst + 1] = j + 1 < n
+        // B[p][j + 1], or 0 past the last column
+        ? b[src + (j + 1) * bcs]
+        : 0;
+      pb[dst + 2] = j + 2 < n
+        // B[p][j + 2], or 0 past the last column
+        ? b[src + (j + 2) * bcs]
+        : 0;
     }
   }
   const c = new Float64Array(m * n);
-  // Stryker disable next-line EqualityOperator: an extra column panel has j ≥ n: nothing of it is stored
   for (let jp = 0; jp < nPanels; jp++) {
     const j = jp * 3;
     const bBase = jp * 3 * k;
-    // Stryker disable next-line EqualityOperator: an extra row panel has i ≥ m: nothing of it is stored
     for (let ip = 0; ip < mPanels; ip++) {
       const i = ip * 4;
       let c00 = 0, c01 = 0, c02 = 0;
@@ -107,9 +92,7 @@ export function matmulPacked(
         c32 += a3 * b2;
       }
       if (
-        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: the two store paths give the same entries, and the fast path's rows past m land past the end of c (ignored); only the column test below matters
         i + 4 <= m &&
-        // Stryker disable next-line EqualityOperator: < only sends full tiles to the other store path, which gives the same entries
         j + 3 <= n
       ) {
         let o = i * n + j;
@@ -134,15 +117,12 @@ export function matmulPacked(
         ];
         for (
           let r = 0;
-          // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator: row i + 4 belongs to the next row panel, which rewrites it later; rows past m are past the end of c (ignored)
           r < 4 &&
-          // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: rows past m are past the end of c (ignored)
           i + r < m;
           r++
         ) {
           for (
             let q = 0;
-            // Stryker disable next-line ConditionalExpression,EqualityOperator: column j + 3 belongs to the next column panel, which rewrites it later
             q < 3 &&
             j + q < n;
             q++

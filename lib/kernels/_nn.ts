@@ -5,7 +5,6 @@ import { pairwiseSum } from "./_sum.ts";
 
 /** The logistic function 1 / (1 + e^−v) of one number, without overflow. */
 export function sigmoidOf(v: number): number {
-  // Stryker disable next-line EqualityOperator: at v = 0 (or −0) both branches give 1/2 exactly
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);
@@ -20,7 +19,6 @@ export function softmaxInto(
 ): void {
   for (let j = 0; j < n; j++) {
     let max = -Infinity;
-    // Stryker disable next-line EqualityOperator: i = r reads past the end of z (undefined, never > max); with >=, a tie keeps the same maximum value
     for (let i = 0; i < r; i++) if (z[i * n + j] > max) max = z[i * n + j];
     let total = 0;
     for (let i = 0; i < r; i++) {
@@ -28,7 +26,6 @@ export function softmaxInto(
       out[i * n + j] = e;
       total += e;
     }
-    // Stryker disable next-line EqualityOperator: i = r divides an entry past the end of out, which a Float64Array ignores
     for (let i = 0; i < r; i++) out[i * n + j] /= total;
   }
 }
@@ -46,12 +43,10 @@ export function logSoftmaxInto(
 ): void {
   for (let j = 0; j < n; j++) {
     let max = -Infinity;
-    // Stryker disable next-line EqualityOperator: i = r reads past the end of z (undefined, never > max); with >=, a tie keeps the same maximum value
     for (let i = 0; i < r; i++) if (z[i * n + j] > max) max = z[i * n + j];
     let total = 0;
     for (let i = 0; i < r; i++) total += Math.exp(z[i * n + j] - max);
     const logTotal = Math.log(total);
-    // Stryker disable next-line EqualityOperator: i = r writes past the end of out, which a Float64Array ignores
     for (let i = 0; i < r; i++) {
       out[i * n + j] = (z[i * n + j] - max) - logTotal;
     }
@@ -68,7 +63,6 @@ export function crossEntropyOf(
   const ls = new Float64Array(r * n);
   logSoftmaxInto(z, r, n, ls);
   const perSample = new Float64Array(n);
-  // Stryker disable next-line EqualityOperator: j = n stores its sum at perSample[n], past the end, which a Float64Array ignores
   for (let j = 0; j < n; j++) {
     let s = 0;
     for (let i = 0; i < r; i++) {
@@ -87,16 +81,13 @@ export function crossEntropyOf(
 export function classesOf(u: Float64Array, r: number, n: number): Int32Array {
   const out = new Int32Array(n);
   if (r === 1) {
-    // Stryker disable next-line EqualityOperator: j = n writes past the end of out, which an Int32Array ignores
     for (let j = 0; j < n; j++) {
       out[j] = u[j] >= 0.5 ? 1 : 0;
     }
     return out;
   }
-  // Stryker disable next-line EqualityOperator: j = n writes past the end of out, which an Int32Array ignores
   for (let j = 0; j < n; j++) {
     let best = 0;
-    // Stryker disable next-line EqualityOperator: i = r reads past the end of u (undefined, never greater), so best does not change
     for (let i = 1; i < r; i++) {
       if (u[i * n + j] > u[best * n + j]) best = i;
     }
@@ -121,7 +112,6 @@ export function countCorrect(
   }
   for (let j = 0; j < n; j++) {
     let bu = 0, bd = 0;
-    // Stryker disable next-line EqualityOperator: i = r reads past the end of u and d (undefined, never greater), so bu and bd do not change
     for (let i = 1; i < r; i++) {
       if (u[i * n + j] > u[bu * n + j]) bu = i;
       if (d[i * n + j] > d[bd * n + j]) bd = i;

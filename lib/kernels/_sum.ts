@@ -48,7 +48,6 @@ export function sumOfSquaredDifferences(
   d: Float64Array,
 ): number {
   const sq = new Float64Array(u.length);
-  // Stryker disable next-line EqualityOperator: the extra step writes sq[sq.length], past the end of the Float64Array (ignored)
   for (let i = 0; i < sq.length; i++) {
     const e = u[i] - d[i];
     sq[i] = e * e;

@@ -21,7 +21,6 @@ export function broadcastShape(
 ): [number, number] {
   const rows = axis(a.rows, b.rows);
   const cols = axis(a.cols, b.cols);
-  // Stryker disable next-line EqualityOperator: axis() returns -1 or a length of at least 1 (no Matrix has an empty axis), so <= 0 and < 0 agree
   if (rows < 0 || cols < 0) {
     throw new RangeError(
       `Cannot ${verb} ${shapeText(a)} and ${
@@ -48,7 +47,6 @@ export function unbroadcast(
   if (r === rows && c === cols) return fromData(r, c, g);
   const out = new Float64Array(r * c);
   for (let i = 0; i < rows; i++) {
-    // Stryker disable next-line ArithmeticOperator: with r !== 1 the operand has all the rows (r === rows), so past the same-shape return above c === 1 and i * c === i / c
     const oi = r === 1 ? 0 : i * c;
     for (let j = 0; j < cols; j++) {
       out[oi + (c === 1 ? 0 : j)] += g[i * cols + j];
@@ -64,13 +62,10 @@ export function broadcastTo(
   cols: number,
 ): Float64Array {
   const src = dataOf(m);
-  // Stryker disable next-line ConditionalExpression: the strided copy of a same-shape operand holds the same entries (signed zeros included), and callers only read it
   if (m.rows === rows && m.cols === cols) return src;
   const [rs, cs] = strides(m);
   const out = new Float64Array(rows * cols);
-  // Stryker disable next-line EqualityOperator: i <= rows only adds a row past the end of out (the writes are dropped)
   for (let i = 0; i < rows; i++) {
-    // Stryker disable next-line EqualityOperator: j <= cols writes one entry into the next row's first slot, which that row overwrites next, or past the end of out
     for (let j = 0; j < cols; j++) out[i * cols + j] = src[i * rs + j * cs];
   }
   return out;

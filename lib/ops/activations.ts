@@ -41,14 +41,12 @@ interface ElementwiseSpec {
  */
 export function elementwise(spec: ElementwiseSpec): Elementwise {
   const fn = `${spec.name}(m)`;
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: bounded = false for every op only adds a finite check that never throws (the bounded ops map finite entries to finite ones); bounded = true for every op is caught by the exp overflow test
   const bounded = spec.bounded === true;
   const op = defineOp({
     name: spec.name,
     forward: (m: Matrix) => {
       const y = new Float64Array(m.rows * m.cols);
       spec.forward(dataOf(m), y, fn);
-      // Stryker disable next-line ConditionalExpression: checking every result too is equivalent, since sigmoid, tanh, relu and leakyRelu of finite entries are finite and the check never throws (never checking is caught by the exp overflow test)
       if (!bounded) assertFiniteResult(y, fn);
       return fromData(m.rows, m.cols, y);
     },
@@ -83,15 +81,12 @@ export function elementwise(spec: ElementwiseSpec): Elementwise {
  */
 export const sigmoid: Elementwise = elementwise({
   name: "sigmoid",
-  // Stryker disable next-line BooleanLiteral: false only adds a finite check that never throws: sigmoid of a finite entry is finite
   bounded: true,
   forward(x, y) {
-    // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
     for (let i = 0; i < y.length; i++) y[i] = sigmoidOf(x[i]);
   },
   // σ′ = σ(1 − σ).
   backward(g, _x, y, out) {
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) out[i] = g[i] * y[i] * (1 - y[i]);
   },
 });
@@ -113,15 +108,12 @@ export const sigmoid: Elementwise = elementwise({
  */
 export const tanh: Elementwise = elementwise({
   name: "tanh",
-  // Stryker disable next-line BooleanLiteral: false only adds a finite check that never throws: tanh of a finite entry is finite
   bounded: true,
   forward(x, y) {
-    // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
     for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]);
   },
   // tanh′ = 1 − tanh².
   backward(g, _x, y, out) {
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) out[i] = g[i] * (1 - y[i] * y[i]);
   },
 });
@@ -144,7 +136,6 @@ export const tanh: Elementwise = elementwise({
  */
 export const relu: Elementwise = elementwise({
   name: "relu",
-  // Stryker disable next-line BooleanLiteral: false only adds a finite check that never throws: relu of a finite entry is finite
   bounded: true,
   // (v + |v|) / 2 is max(v, 0) exactly (2v and its half are exact, −0 and
   // negatives give +0) and has no branch: on entries of random sign both
@@ -152,25 +143,19 @@ export const relu: Elementwise = elementwise({
   // 1.2–5.7 for Math.max, CPU time, 100x100 and 1000x1000). Only v > 2^1023
   // overflows 2v; those rare inputs take the plain loop.
   forward(x, y) {
-    // Stryker disable next-line BooleanLiteral: always taking the plain Math.max loop gives the same entries (only slower)
     let overflow = false;
-    // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
     for (let i = 0; i < y.length; i++) {
       const v = x[i];
       const twice = v + Math.abs(v);
       y[i] = twice * 0.5;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: always taking the plain Math.max loop gives the same entries (only slower); never taking it is caught by relu(1e308)
       if (twice === Infinity) overflow = true;
     }
-    // Stryker disable next-line ConditionalExpression: always taking the plain Math.max loop gives the same entries (only slower); never taking it is caught by relu(1e308)
     if (overflow) {
-      // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
       for (let i = 0; i < y.length; i++) y[i] = Math.max(x[i], 0);
     }
   },
   // 1 where x > 0, else 0 (0 at the kink x = 0, as PyTorch).
   backward(g, x, _y, out) {
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) {
       out[i] = x[i] > 0 ? g[i] : 0;
     }
@@ -196,17 +181,13 @@ export const relu: Elementwise = elementwise({
  */
 export const leakyRelu: Elementwise = elementwise({
   name: "leakyRelu",
-  // Stryker disable next-line BooleanLiteral: false only adds a finite check that never throws: leakyRelu of a finite entry is finite
   bounded: true,
   forward(x, y) {
-    // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
     for (let i = 0; i < y.length; i++) {
-      // Stryker disable next-line EqualityOperator: x >= 0 differs only at x = ±0, where x and 0.01·x are the same zero (+0 and +0, −0 and −0)
       y[i] = x[i] > 0 ? x[i] : 0.01 * x[i];
     }
   },
   backward(g, x, _y, out) {
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) {
       out[i] = x[i] > 0 ? g[i] : 0.01 * g[i];
     }
@@ -233,15 +214,12 @@ export const leakyRelu: Elementwise = elementwise({
 export const softplus: Elementwise = elementwise({
   name: "softplus",
   forward(x, y) {
-    // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
     for (let i = 0; i < y.length; i++) {
       const v = x[i];
-      // Stryker disable next-line EqualityOperator: v >= 0 differs only at v = ±0, where the first term is a zero and ±0 + ln 2 = ln 2 either way
       y[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
   },
   backward(g, x, _y, out) {
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) out[i] = g[i] * sigmoidOf(x[i]);
   },
 });
@@ -267,12 +245,10 @@ export const softplus: Elementwise = elementwise({
 export const exp: Elementwise = elementwise({
   name: "exp",
   forward(x, y) {
-    // Stryker disable next-line EqualityOperator: i <= y.length only adds an iteration past the end of the Float64Arrays (x[n] reads undefined, the write to y[n] is dropped)
     for (let i = 0; i < y.length; i++) y[i] = Math.exp(x[i]);
   },
   // exp′ = exp.
   backward(g, _x, y, out) {
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) out[i] = g[i] * y[i];
   },
 });
@@ -309,7 +285,6 @@ export const log: Elementwise = elementwise({
   },
   // log′ = 1/x.
   backward(g, x, _y, out) {
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) out[i] = g[i] / x[i];
   },
 });

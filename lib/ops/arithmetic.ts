@@ -49,7 +49,6 @@ function elementwise(
     brs,
     bcs,
   );
-  // Stryker disable next-line ConditionalExpression: recomputing when nothing overflowed is a performance cost only: binary then gives the same finite entries and assertFiniteResult passes (never recomputing is caught by the overflow-message tests)
   if (out === null) {
     // Some entry overflowed: compute again to find and name it.
     assertFiniteResult(
@@ -64,7 +63,6 @@ function elementwise(
 function times(g: Matrix, k: Float64Array, sign = 1): Float64Array {
   const gd = dataOf(g);
   const out = new Float64Array(gd.length);
-  // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
   for (let i = 0; i < out.length; i++) out[i] = sign * gd[i] * k[i];
   return out;
 }
@@ -72,7 +70,6 @@ function times(g: Matrix, k: Float64Array, sign = 1): Float64Array {
 function negated(g: Matrix): Float64Array {
   const gd = dataOf(g);
   const out = new Float64Array(gd.length);
-  // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (the read gives undefined, the write is dropped)
   for (let i = 0; i < out.length; i++) out[i] = -gd[i];
   return out;
 }
@@ -123,17 +120,13 @@ const divOp = defineOp({
     const bb = broadcastTo(b, g.rows, g.cols);
     const gd = dataOf(g), q = dataOf(output);
     let ga = null, gb = null;
-    // Stryker disable next-line ConditionalExpression: computing the gradient of a constant dividend anyway is only wasted work: the tape drops gradients of arguments it did not trace (inputGradients skips them)
     if (needs[0]) {
       const full = new Float64Array(gd.length);
-      // Stryker disable next-line EqualityOperator: i <= full.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
       for (let i = 0; i < full.length; i++) full[i] = gd[i] / bb[i];
       ga = unbroadcast(full, g.rows, g.cols, a);
     }
-    // Stryker disable next-line ConditionalExpression: computing the gradient of a constant divisor anyway is only wasted work: the tape drops gradients of arguments it did not trace (inputGradients skips them)
     if (needs[1]) {
       const full = new Float64Array(gd.length);
-      // Stryker disable next-line EqualityOperator: i <= full.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
       for (let i = 0; i < full.length; i++) full[i] = -gd[i] * q[i] / bb[i];
       gb = unbroadcast(full, g.rows, g.cols, b);
     }
@@ -146,7 +139,6 @@ const scaleOp = defineOp({
   forward: (m: Matrix, k: number) => {
     const src = dataOf(m);
     const out = new Float64Array(src.length);
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (the read gives undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) out[i] = src[i] * k;
     assertFiniteResult(out, `scale(m, k) by ${k}`);
     return fromData(m.rows, m.cols, out);
@@ -155,7 +147,6 @@ const scaleOp = defineOp({
   backward: (g, { args: [, k] }) => {
     const gd = dataOf(g);
     const out = new Float64Array(gd.length);
-    // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration past the end of the Float64Arrays (the read gives undefined, the write is dropped)
     for (let i = 0; i < out.length; i++) out[i] = gd[i] * k;
     return fromData(g.rows, g.cols, out);
   },

@@ -93,7 +93,6 @@ const conv2dOp = defineOp({
     const pixels = blockPixels(n, taps);
     const cols = im2col(dataOf(x), n, geometry, pixels);
     const out = new Float64Array(filters * length);
-    // Stryker disable next-line EqualityOperator: an extra pass at first = total has an empty block (size 0), which writes nothing
     for (let first = 0; first < total; first += pixels) {
       const end = Math.min(total, first + pixels);
       const start = first * n, size = (end - first) * n;
@@ -113,9 +112,7 @@ const conv2dOp = defineOp({
     const pixels = blockPixels(n, taps);
     const gw = needs[0] ? new Float64Array(filters * taps) : null;
     const gx = needs[2] ? new Float64Array(x.rows * n) : null;
-    // Stryker disable next-line ConditionalExpression: with neither gradient needed, the loop only copies columns of g and computes nothing it keeps
     if (gw !== null || gx !== null) {
-      // Stryker disable next-line EqualityOperator: an extra pass at first = total has empty blocks (size 0): it adds zeros to gw and nothing to gx
       for (let first = 0; first < total; first += pixels) {
         const end = Math.min(total, first + pixels);
         const start = first * n, size = (end - first) * n;
@@ -123,7 +120,6 @@ const conv2dOp = defineOp({
         if (gw !== null) {
           const block = cols.subarray(start * taps, (start + size) * taps);
           const part = matmul(gBlock, block, filters, size, taps, false, true);
-          // Stryker disable next-line EqualityOperator: e = gw.length adds past the end of gw, which a Float64Array ignores
           for (let e = 0; e < gw.length; e++) gw[e] += part[e];
         }
         if (gx !== null) {
@@ -133,20 +129,16 @@ const conv2dOp = defineOp({
       }
     }
     let gb = null;
-    // Stryker disable next-line ConditionalExpression: a gradient returned for an argument that is not needed is discarded by grad (inputGradients skips it), so this only saves work
     if (needs[1]) {
       const sums = new Float64Array(filters);
-      // Stryker disable next-line EqualityOperator: f = filters writes past the end of sums, which a Float64Array ignores
       for (let f = 0; f < filters; f++) {
         sums[f] = pairwiseSum(gd, f * length, length);
       }
       gb = fromData(filters, 1, sums);
     }
     return [
-      // Stryker disable next-line ConditionalExpression: gw is null only when w's gradient is not needed, and grad discards what is returned for such an argument
       gw === null ? null : fromData(filters, taps, gw),
       gb,
-      // Stryker disable next-line ConditionalExpression: gx is null only when x's gradient is not needed, and grad discards what is returned for such an argument
       gx === null ? null : fromData(x.rows, n, gx),
       null,
     ];
@@ -246,7 +238,6 @@ function geometryError(
   const kernels = nearest(
     kernel,
     1,
-    // Stryker disable next-line MethodExpression: a larger bound only tries kernels beyond min(H, W) + 2·padding, which fits rejects
     Math.min(height, width) + 2 * padding,
     (k) => fits(k, stride, padding),
   );
@@ -259,7 +250,6 @@ function geometryError(
     Math.max(height, width) + 2 * padding - kernel,
     (s) => fits(kernel, s, padding),
   );
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: stride 1 always fits (the kernel is checked to fit the padded image first) and an error needs stride ≥ 2, so strides is never empty
   if (strides.length > 0) {
     alternatives.push(`stride ${listed(strides.map(String))}`);
   }

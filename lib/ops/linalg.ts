@@ -34,7 +34,6 @@ function transposed(m: Matrix): Matrix {
   const r = m.rows, c = m.cols, src = dataOf(m);
   const out = new Float64Array(r * c);
   for (let i = 0; i < r; i++) {
-    // Stryker disable next-line EqualityOperator: j <= c writes out[c·r + i], past the end of the Float64Array (dropped)
     for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j];
   }
   return fromData(c, r, out);

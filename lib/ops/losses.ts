@@ -39,7 +39,6 @@ function scaledDifference(
 ): (Matrix | null)[] {
   const du = dataOf(u), dd = dataOf(d);
   const gu = new Float64Array(du.length);
-  // Stryker disable next-line EqualityOperator: i <= gu.length only adds an iteration past the end of the Float64Arrays (reads give undefined, the write is dropped)
   for (let i = 0; i < gu.length; i++) gu[i] = k * (du[i] - dd[i]);
   return [
     fromData(u.rows, u.cols, gu),
@@ -88,25 +87,21 @@ const softmaxCrossEntropyOp = defineOp({
     const dz = dataOf(z), dd = dataOf(d);
     const k = dataOf(g)[0] / n;
     let gz = null, gd = null;
-    // Stryker disable next-line ConditionalExpression: computing the gradient of constant logits anyway is only wasted work: the tape drops gradients of arguments it did not trace (inputGradients skips them)
     if (needs[0]) {
       const s = new Float64Array(r * n);
       softmaxInto(dz, r, n, s);
       for (let j = 0; j < n; j++) {
         let total = 0;
         for (let i = 0; i < r; i++) total += dd[i * n + j];
-        // Stryker disable next-line EqualityOperator: i <= r only adds a write at s[r·n + j], past the end of the Float64Array (dropped)
         for (let i = 0; i < r; i++) {
           s[i * n + j] = k * (s[i * n + j] * total - dd[i * n + j]);
         }
       }
       gz = fromData(r, n, s);
     }
-    // Stryker disable next-line ConditionalExpression: computing the gradient of constant labels anyway is only wasted work: the tape drops gradients of arguments it did not trace (inputGradients skips them)
     if (needs[1]) {
       const ls = new Float64Array(r * n);
       logSoftmaxInto(dz, r, n, ls);
-      // Stryker disable next-line EqualityOperator: i <= ls.length only adds an iteration past the end of the Float64Array (the write is dropped)
       for (let i = 0; i < ls.length; i++) ls[i] *= -k;
       gd = fromData(r, n, ls);
     }

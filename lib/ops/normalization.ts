@@ -46,7 +46,6 @@ export function rowMoments(
 ): { mean: Float64Array; variance: Float64Array } {
   const r = x.rows, n = x.cols, xd = dataOf(x);
   const mean = new Float64Array(r), variance = new Float64Array(r);
-  // Stryker disable next-line EqualityOperator: row i = r writes its moments past the end of mean and variance, which a Float64Array ignores
   for (let i = 0; i < r; i++) {
     let s = 0;
     for (let j = 0; j < n; j++) s += xd[i * n + j];
@@ -82,11 +81,9 @@ const batchNormOp = defineOp({
     assertFiniteResult(variance, BATCH_NORM, "the variance of a row");
     const xhat = new Float64Array(r * n), out = new Float64Array(r * n);
     const inverseStd = new Float64Array(r);
-    // Stryker disable next-line EqualityOperator: row i = r writes only past the end of inverseStd, xhat and out, which a Float64Array ignores
     for (let i = 0; i < r; i++) {
       const inv = 1 / Math.sqrt(variance[i] + epsilon);
       inverseStd[i] = inv;
-      // Stryker disable next-line EqualityOperator: column j = n writes the next row's first entry (or past the end), which the next row overwrites later
       for (let j = 0; j < n; j++) {
         const h = (xd[i * n + j] - mean[i]) * inv;
         xhat[i * n + j] = h;
@@ -104,7 +101,6 @@ const batchNormOp = defineOp({
   backward: (g, { args: [gamma, , x], saved: { xhat, inverseStd }, needs }) => {
     const r = x.rows, n = x.cols, gd = dataOf(g), gam = dataOf(gamma);
     const dGamma = new Float64Array(r), dBeta = new Float64Array(r);
-    // Stryker disable next-line EqualityOperator: row i = r writes its sums past the end of dBeta and dGamma, which a Float64Array ignores
     for (let i = 0; i < r; i++) {
       let sg = 0, sgh = 0;
       for (let j = 0; j < n; j++) {
@@ -115,13 +111,10 @@ const batchNormOp = defineOp({
       dGamma[i] = sgh;
     }
     let dx = null;
-    // Stryker disable next-line ConditionalExpression: a gradient returned for an argument that is not needed is discarded by grad (inputGradients skips it), so this only saves work
     if (needs[2]) {
       const out = new Float64Array(r * n);
-      // Stryker disable next-line EqualityOperator: row i = r writes only past the end of out, which a Float64Array ignores
       for (let i = 0; i < r; i++) {
         const k = gam[i] * inverseStd[i] / n;
-        // Stryker disable next-line EqualityOperator: column j = n writes the next row's first entry (or past the end), which the next row overwrites later
         for (let j = 0; j < n; j++) {
           out[i * n + j] = k *
             (n * gd[i * n + j] - dBeta[i] - xhat[i * n + j] * dGamma[i]);
@@ -213,7 +206,6 @@ const dropoutOp = defineOp({
   name: "dropout",
   forward: (x: Matrix, mask: Float64Array) => {
     const xd = dataOf(x), out = new Float64Array(xd.length);
-    // Stryker disable next-line EqualityOperator: i = out.length writes past the end of out, which a Float64Array ignores
     for (let i = 0; i < out.length; i++) out[i] = xd[i] * mask[i];
     // Kept entries scaled by 1/(1 − rate) can overflow.
     assertFiniteResult(out, "dropout(x, options)");
@@ -222,7 +214,6 @@ const dropoutOp = defineOp({
   // The kept entries pass their gradient on, scaled as in the forward.
   backward: (g, { args: [, mask] }) => {
     const gd = dataOf(g), out = new Float64Array(gd.length);
-    // Stryker disable next-line EqualityOperator: i = out.length writes past the end of out, which a Float64Array ignores
     for (let i = 0; i < out.length; i++) out[i] = gd[i] * mask[i];
     return [fromData(g.rows, g.cols, out), null];
   },

@@ -100,12 +100,10 @@ const sumAxisOp = defineOp({
     if (axis === 0) {
       // numpy adds the rows one after another into the result.
       for (let i = 0; i < r; i++) {
-        // Stryker disable next-line EqualityOperator: j <= c only adds to out[c], past the end of the Float64Array (dropped)
         for (let j = 0; j < c; j++) out[j] += src[i * c + j];
       }
     } else {
       // numpy sums each contiguous row pairwise, as sum(m) does.
-      // Stryker disable next-line EqualityOperator: i <= r only writes out[r], past the end of the Float64Array (dropped; pairwiseSum just reads undefined, never throws)
       for (let i = 0; i < r; i++) out[i] = pairwiseSum(src, i * c, c);
     }
     assertFiniteResult(out, "sumAxis(m, axis)");
@@ -115,9 +113,7 @@ const sumAxisOp = defineOp({
   backward: (g, { args: [m, axis] }) => {
     const r = m.rows, c = m.cols, gd = dataOf(g);
     const out = new Float64Array(r * c);
-    // Stryker disable next-line EqualityOperator: i <= r only adds a row of writes past the end of out (dropped)
     for (let i = 0; i < r; i++) {
-      // Stryker disable next-line EqualityOperator: j <= c writes one entry into the next row's first slot, which that row overwrites next, or past the end of out
       for (let j = 0; j < c; j++) {
         out[i * c + j] = axis === 0 ? gd[j] : gd[i];
       }

@@ -24,7 +24,6 @@ const softmaxOp = defineOp({
     for (let j = 0; j < n; j++) {
       let inner = 0;
       for (let i = 0; i < r; i++) inner += gd[i * n + j] * s[i * n + j];
-      // Stryker disable next-line EqualityOperator: i <= r only writes out[r·n + j], past the end of the Float64Array (dropped)
       for (let i = 0; i < r; i++) {
         out[i * n + j] = s[i * n + j] * (gd[i * n + j] - inner);
       }
@@ -50,7 +49,6 @@ const logSoftmaxOp = defineOp({
     for (let j = 0; j < n; j++) {
       let total = 0;
       for (let i = 0; i < r; i++) total += gd[i * n + j];
-      // Stryker disable next-line EqualityOperator: i <= r only writes out[r·n + j], past the end of the Float64Array (dropped)
       for (let i = 0; i < r; i++) {
         out[i * n + j] = gd[i * n + j] - Math.exp(y[i * n + j]) * total;
       }

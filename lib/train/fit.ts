@@ -149,11 +149,9 @@ function gatherColumns(
 ): Matrix {
   const src = dataOf(m), r = m.rows, n = m.cols;
   const out = new Float64Array(r * count);
-  // Stryker disable next-line EqualityOperator: i = r writes only out[r·count …], past the end of the Float64Array, which is ignored
   for (let i = 0; i < r; i++) {
     const row = i * n;
     const o = i * count;
-    // Stryker disable next-line EqualityOperator: j = count writes out[(i+1)·count], which row i+1 overwrites next (or, for the last row, past the end)
     for (let j = 0; j < count; j++) out[o + j] = src[row + order[start + j]];
   }
   return fromData(r, count, out);
@@ -194,15 +192,11 @@ const SAMPLE_MAJOR_LIMIT = 2 ** 23;
 function sampleMajor(m: Matrix): Float64Array {
   const src = dataOf(m), r = m.rows, n = m.cols;
   const out = new Float64Array(r * n);
-  // Stryker disable next-line EqualityOperator: an extra tile at i0 = r has i1 = r, so no rows
   for (let i0 = 0; i0 < r; i0 += 32) {
     const i1 = Math.min(i0 + 32, r);
-    // Stryker disable next-line EqualityOperator: an extra tile at j0 = n has j1 = n, so no columns
     for (let j0 = 0; j0 < n; j0 += 32) {
-      // Stryker disable next-line MethodExpression: Math.max only widens the tile; the extra j ≥ n write out[j·r + i] past the end (ignored), and j < n are written with the same values
       const j1 = Math.min(j0 + 32, n);
       for (let i = i0; i < i1; i++) {
-        // Stryker disable next-line EqualityOperator: j = j1 writes entry (i, j1)'s own transposed value, or past the end when j1 = n
         for (let j = j0; j < j1; j++) out[j * r + i] = src[i * n + j];
       }
     }
@@ -224,12 +218,9 @@ function gatherSamples(
 ): Matrix {
   const out = new Float64Array(r * count);
   const offsets = new Int32Array(count);
-  // Stryker disable next-line EqualityOperator: j = count writes offsets[count], past the end of the Int32Array, which is ignored
   for (let j = 0; j < count; j++) offsets[j] = order[start + j] * r;
-  // Stryker disable next-line EqualityOperator: an extra block at j0 = count has j1 = count, so no samples
   for (let j0 = 0; j0 < count; j0 += 8) {
     const j1 = Math.min(j0 + 8, count);
-    // Stryker disable next-line EqualityOperator: i = r writes only out[r·count …], past the end of the Float64Array, which is ignored
     for (let i = 0; i < r; i++) {
       const o = i * count;
       for (let j = j0; j < j1; j++) out[o + j] = t[offsets[j] + i];
@@ -353,7 +344,6 @@ export function fit(
   const n = x.cols;
   // Whether to gather from a sample-major copy is a speed choice only:
   // gatherSamples and gatherColumns give the same batches.
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator: performance only; both gathers give identical batches
   const xt = x.rows * n <= SAMPLE_MAJOR_LIMIT && n > batchSize
     ? sampleMajor(x)
     : null;
@@ -383,7 +373,6 @@ export function fit(
     let correct = 0;
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
-      // Stryker disable next-line ConditionalExpression: gathering from x instead of its sample-major copy gives identical batches (performance only)
       const bx = xt === null
         ? gatherColumns(x, order, start, count)
         : gatherSamples(xt, x.rows, order, start, count);

@@ -263,7 +263,6 @@ function makeOptimizer(
           `${fnUpdate} at step ${step}`,
           "the new parameters (training diverged; try a smaller learning rate)",
         );
-        // Stryker disable next-line ConditionalExpression: checking the state when the kernel's cheap test is 0 is redundant (a 0 test means every new slot entry is finite), so always checking cannot change the result
         if (slotsFinite !== 0) {
           // The kernel's cheap test failed: find and report the entry.
           fresh.forEach((f) =>
@@ -345,12 +344,9 @@ export function sgd(
     ? `sgd(${text})`
     : `sgd(${text}, { weightDecay: ${wd} })`;
   return makeOptimizer(name, [], rate, (p, g, _s, _t, out, _n, lr) => {
-    // Stryker disable next-line ConditionalExpression: fast path only; with wd = 0, g + 0·p is g bit for bit (signed zeros included, as p = −0 gives 0·p = −0), so both branches give the same numbers
     if (wd === 0) {
-      // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration that reads undefined (NaN) and writes past the end of a Float64Array, which is ignored; a NaN cheap test only triggers the full state check, which passes
       for (let i = 0; i < out.length; i++) out[i] = p[i] - lr * g[i];
     } else {
-      // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration that reads undefined (NaN) and writes past the end of a Float64Array, which is ignored; a NaN cheap test only triggers the full state check, which passes
       for (let i = 0; i < out.length; i++) {
         out[i] = p[i] - lr * (g[i] + wd * p[i]);
       }
@@ -387,7 +383,6 @@ function momentumKind(
     ["velocity"],
     rate,
     (p, g, [v], _t, out, [nv], lr) => {
-      // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration that reads undefined (NaN) and writes past the end of a Float64Array, which is ignored; a NaN cheap test only triggers the full state check, which passes
       for (let i = 0; i < out.length; i++) {
         const gi = g[i] + wd * p[i];
         const vi = beta * v[i] + gi;
@@ -522,12 +517,10 @@ export function adagrad(
     rate,
     (p, g, [h], _t, out, [nh], lr) => {
       let test = 0;
-      // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration that reads undefined (NaN) and writes past the end of a Float64Array, which is ignored; a NaN cheap test only triggers the full state check, which passes
       for (let i = 0; i < out.length; i++) {
         const gi = g[i] + wd * p[i];
         const hi = h[i] + gi * gi;
         nh[i] = hi;
-        // Stryker disable next-line AssignmentOperator,ArithmeticOperator: the cheap test only asks whether the sum is 0; -= or hi/0 make it non-zero (±Infinity or NaN) at worst, which only triggers the full state check, which then passes
         test += hi * 0;
         out[i] = p[i] - lr * gi / (Math.sqrt(hi) + epsilon);
       }
@@ -595,12 +588,10 @@ export function rmsprop(
     rate,
     (p, g, [h], _t, out, [nh], lr) => {
       let test = 0;
-      // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration that reads undefined (NaN) and writes past the end of a Float64Array, which is ignored; a NaN cheap test only triggers the full state check, which passes
       for (let i = 0; i < out.length; i++) {
         const gi = g[i] + wd * p[i];
         const hi = decay * h[i] + (1 - decay) * gi * gi;
         nh[i] = hi;
-        // Stryker disable next-line AssignmentOperator,ArithmeticOperator: the cheap test only asks whether the sum is 0; -= or hi/0 make it non-zero (±Infinity or NaN) at worst, which only triggers the full state check, which then passes
         test += hi * 0;
         out[i] = p[i] - lr * gi / (Math.sqrt(hi) + epsilon);
       }
@@ -666,14 +657,12 @@ function adamKind(
       // v can overflow (g² does) while the new parameters stay finite, so
       // the state is tested here: x·0 is 0 for finite x and NaN otherwise.
       let test = 0;
-      // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration that reads undefined (NaN) and writes past the end of a Float64Array, which is ignored; a NaN cheap test only triggers the full state check, which passes
       for (let i = 0; i < out.length; i++) {
         const gi = g[i] + coupled * p[i];
         const mi = beta1 * m[i] + (1 - beta1) * gi;
         const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
         nm[i] = mi;
         nv[i] = vi;
-        // Stryker disable next-line AssignmentOperator,ArithmeticOperator: the cheap test only asks whether the sum is 0; x·0 is 0 or NaN, so -=, − and x/0 keep it 0 exactly when the state is finite or make it non-zero, which only triggers the full state check, which then passes
         test += mi * 0 + vi * 0;
         out[i] = p[i] - lr * decoupled * p[i] -
           lr * (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
@@ -982,7 +971,6 @@ export function clipByGlobalNorm(
       const k = limit / norm;
       const clipped = leaves.map((m) => {
         const src = dataOf(m), out = new Float64Array(src.length);
-        // Stryker disable next-line EqualityOperator: i <= out.length only adds an iteration that reads undefined (NaN) and writes past the end of a Float64Array, which is ignored; a NaN cheap test only triggers the full state check, which passes
         for (let i = 0; i < out.length; i++) out[i] = src[i] * k;
         return fromData(m.rows, m.cols, out);
       });
