@@ -52,14 +52,8 @@ export function matmulPacked(
       const dst = jp * 3 * k + p * 3;
       const j = jp * 3;
       pb[dst] = b[src + j * bcs];
-      pb[dst + 1] = j + 1 < n
-        // B[p][j + 1], or 0 past the last column
-        ? b[src + (j + 1) * bcs]
-        : 0;
-      pb[dst + 2] = j + 2 < n
-        // B[p][j + 2], or 0 past the last column
-        ? b[src + (j + 2) * bcs]
-        : 0;
+      pb[dst + 1] = j + 1 < n ? b[src + (j + 1) * bcs] : 0;
+      pb[dst + 2] = j + 2 < n ? b[src + (j + 2) * bcs] : 0;
     }
   }
   const c = new Float64Array(m * n);
@@ -91,10 +85,7 @@ export function matmulPacked(
         c31 += a3 * b1;
         c32 += a3 * b2;
       }
-      if (
-        i + 4 <= m &&
-        j + 3 <= n
-      ) {
+      if (i + 4 <= m && j + 3 <= n) {
         let o = i * n + j;
         c[o] = c00, c[o + 1] = c01, c[o + 2] = c02, o += n;
         c[o] = c10, c[o + 1] = c11, c[o + 2] = c12, o += n;
@@ -115,18 +106,8 @@ export function matmulPacked(
           c31,
           c32,
         ];
-        for (
-          let r = 0;
-          r < 4 &&
-          i + r < m;
-          r++
-        ) {
-          for (
-            let q = 0;
-            q < 3 &&
-            j + q < n;
-            q++
-          ) {
+        for (let r = 0; r < 4 && i + r < m; r++) {
+          for (let q = 0; q < 3 && j + q < n; q++) {
             c[(i + r) * n + j + q] = tile[r * 3 + q];
           }
         }
