@@ -255,3 +255,39 @@ export async function runProgram(
     stderr: text.decode(output.stderr),
   };
 }
+
+/** Whether this test run was granted `name` (run, write, …). */
+export function granted(name: Deno.PermissionDescriptor["name"]): boolean {
+  return Deno.permissions.querySync({ name } as Deno.PermissionDescriptor)
+    .state === "granted";
+}
+
+/**
+ * Runs `deno run --no-prompt [permissions] scripts/SCRIPT.ts [args]` from the
+ * repository's root, as a user runs a script, with colours off.
+ */
+export async function runScript(
+  script: string,
+  args: string[],
+  permissions: string[] = [],
+): Promise<ProgramRun> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      ...permissions,
+      `scripts/${script}.ts`,
+      ...args,
+    ],
+    cwd: new URL("..", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}

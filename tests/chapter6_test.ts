@@ -9,6 +9,7 @@
 // files), which `deno task test` grants; under plain `deno test` they are
 // ignored. The full runs are `deno task chapter6`, not tests.
 import assert from "node:assert/strict";
+import { granted, runScript } from "./_helpers.ts";
 import {
   contourPaths,
   fromSafetensors,
@@ -21,42 +22,9 @@ import {
 import { colorOf } from "../lib/viz/_svg.ts";
 import { scaleColor } from "../lib/viz/_panels.ts";
 
-const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
-const canWrite = Deno.permissions.querySync({ name: "write" }).state ===
-  "granted";
-const root = new URL("..", import.meta.url);
-
-interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(
-  script: string,
-  args: string[],
-  permissions: string[] = [],
-): Promise<Output> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      ...permissions,
-      `scripts/${script}.ts`,
-      ...args,
-    ],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr),
-  };
-}
+const canRun = granted("run");
+const canWrite = granted("write");
+const run = runScript;
 
 // deno-lint-ignore no-explicit-any
 async function runJson(script: string, args: string[]): Promise<any> {

