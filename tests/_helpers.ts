@@ -3,6 +3,7 @@
 // against. Nothing here uses the code under test to compute an expectation.
 import fc from "fast-check";
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { Matrix, matrix, toArray } from "../mod.ts";
 
 /** Unit roundoff of float64, 2^-53. */
@@ -256,10 +257,44 @@ export async function runProgram(
   };
 }
 
-/** Whether this test run was granted `name` (run, write, …). */
-export function granted(name: Deno.PermissionDescriptor["name"]): boolean {
-  return Deno.permissions.querySync({ name } as Deno.PermissionDescriptor)
-    .state === "granted";
+/** Whether this test run was granted a permission: a name or a descriptor. */
+export function granted(
+  permission: Deno.PermissionDescriptor["name"] | Deno.PermissionDescriptor,
+): boolean {
+  const descriptor = typeof permission === "string"
+    ? { name: permission } as Deno.PermissionDescriptor
+    : permission;
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
+/**
+ * A python that can import `modules`: $PYTHON when set, else .venv/bin/python
+ * at the repository's root; or, when there is none, why.
+ */
+export async function findPython(
+  modules: string[],
+): Promise<{ python?: string; reason: string }> {
+  if (!granted("run") || !granted("read") || !granted("write")) {
+    return { reason: "needs --allow-run, --allow-read and --allow-write" };
+  }
+  const fromEnv = granted({ name: "env", variable: "PYTHON" })
+    ? Deno.env.get("PYTHON")
+    : undefined;
+  const python = fromEnv ||
+    fileURLToPath(new URL("../.venv/bin/python", import.meta.url));
+  try {
+    const out = await new Deno.Command(python, {
+      args: ["-c", `import ${modules.join(", ")}`],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (out.code !== 0) {
+      return { reason: `${python} cannot import ${modules.join(", ")}` };
+    }
+  } catch {
+    return { reason: `no python at ${python}` };
+  }
+  return { python, reason: "" };
 }
 
 /**

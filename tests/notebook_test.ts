@@ -11,13 +11,10 @@
 // console; the checks of the notebook's text need only --allow-read.
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { findPython, granted } from "./_helpers.ts";
 
 const root = new URL("..", import.meta.url);
 const notebookPath = fileURLToPath(new URL("notebooks/article.ipynb", root));
-
-function granted(descriptor: Deno.PermissionDescriptor): boolean {
-  return Deno.permissions.querySync(descriptor).state === "granted";
-}
 
 interface Output {
   output_type: string;
@@ -107,34 +104,12 @@ Deno.test({
 // ---------------------------------------------------------------------------
 // Running it
 
-/** A python with nbclient and ipykernel, or why there is none. */
-async function findPython(): Promise<{ python?: string; reason: string }> {
-  if (
-    !granted({ name: "run" }) || !granted({ name: "read" }) ||
-    !granted({ name: "write" })
-  ) {
-    return { reason: "needs --allow-run, --allow-read and --allow-write" };
-  }
-  const fromEnv = granted({ name: "env", variable: "PYTHON" })
-    ? Deno.env.get("PYTHON")
-    : undefined;
-  const python = fromEnv || fileURLToPath(new URL(".venv/bin/python", root));
-  try {
-    const out = await new Deno.Command(python, {
-      args: ["-c", "import nbclient, nbformat, ipykernel, jupyter_client"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (out.code !== 0) {
-      return { reason: `${python} cannot import nbclient and ipykernel` };
-    }
-  } catch {
-    return { reason: `no python at ${python}` };
-  }
-  return { python, reason: "" };
-}
-
-const { python, reason } = await findPython();
+const { python, reason } = await findPython([
+  "nbclient",
+  "nbformat",
+  "ipykernel",
+  "jupyter_client",
+]);
 const skip = python === undefined;
 const note = skip ? ` (skipped: ${reason})` : "";
 if (skip) {

@@ -9,7 +9,7 @@
 // with the reason in their name and on the console.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fileURLToPath } from "node:url";
+import { findPython } from "./_helpers.ts";
 import {
   fromSafetensors,
   type Matrix,
@@ -783,40 +783,7 @@ Deno.test("safetensors: refuses bad options", () => {
 
 // ----------------------------------------------------------------- Python
 
-const root = new URL("..", import.meta.url);
-
-function granted(descriptor: Deno.PermissionDescriptor): boolean {
-  return Deno.permissions.querySync(descriptor).state === "granted";
-}
-
-/** A python that imports safetensors and numpy, or why there is none. */
-async function findPython(): Promise<{ python?: string; reason: string }> {
-  if (
-    !granted({ name: "run" }) || !granted({ name: "read" }) ||
-    !granted({ name: "write" })
-  ) {
-    return { reason: "needs --allow-run, --allow-read and --allow-write" };
-  }
-  const fromEnv = granted({ name: "env", variable: "PYTHON" })
-    ? Deno.env.get("PYTHON")
-    : undefined;
-  const python = fromEnv || fileURLToPath(new URL(".venv/bin/python", root));
-  try {
-    const out = await new Deno.Command(python, {
-      args: ["-c", "import numpy, safetensors.numpy"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (out.code !== 0) {
-      return { reason: `${python} cannot import safetensors and numpy` };
-    }
-  } catch {
-    return { reason: `no python at ${python}` };
-  }
-  return { python, reason: "" };
-}
-
-const { python, reason } = await findPython();
+const { python, reason } = await findPython(["numpy", "safetensors.numpy"]);
 const skip = python === undefined;
 const note = skip ? ` (skipped: ${reason})` : "";
 if (skip) {
