@@ -33,6 +33,15 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A chart's title: bold, centred across a document `width` units wide. */
+export function titleText(title: string, width: number): string {
+  return `<text x="${
+    num(width / 2)
+  }" y="24" text-anchor="middle" font-size="15" font-weight="bold">${
+    escapeXml(title)
+  }</text>`;
+}
+
 /** Throws a TypeError unless `value` is a string; returns it. */
 export function assertString(value: unknown, fn: string, name: string): string {
   if (typeof value !== "string") {
@@ -198,13 +207,7 @@ export function axes(
     }" fill="none" stroke="#333"/>`,
   );
   if (text.title) {
-    decoration.push(
-      `<text x="${
-        num(width / 2)
-      }" y="24" text-anchor="middle" font-size="15" font-weight="bold">${
-        escapeXml(text.title)
-      }</text>`,
-    );
+    decoration.push(titleText(text.title, width));
   }
   if (text.xLabel) {
     decoration.push(

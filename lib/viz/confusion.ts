@@ -14,7 +14,14 @@ import {
   describe,
   readOptions,
 } from "../core/_checks.ts";
-import { assertString, escapeXml, num, type Svg, svgDocument } from "./_svg.ts";
+import {
+  assertString,
+  escapeXml,
+  num,
+  type Svg,
+  svgDocument,
+  titleText,
+} from "./_svg.ts";
 
 /**
  * What {@linkcode confusionHeatmap} draws: the shape of what
@@ -228,13 +235,7 @@ export function confusionHeatmap(
 
   const body: string[] = [];
   if (title) {
-    body.push(
-      `<text x="${
-        num(width / 2)
-      }" y="24" text-anchor="middle" font-size="15" font-weight="bold">${
-        escapeXml(title)
-      }</text>`,
-    );
+    body.push(titleText(title, width));
   }
   // Axis names: "predicted" across the top, "true class" down the left.
   body.push(

@@ -17,7 +17,14 @@ import {
   readOptions,
 } from "../core/_checks.ts";
 import { dataOf, isMatrix, type Matrix } from "../core/_matrix.ts";
-import { assertString, escapeXml, num, type Svg, svgDocument } from "./_svg.ts";
+import {
+  assertString,
+  escapeXml,
+  num,
+  type Svg,
+  svgDocument,
+  titleText,
+} from "./_svg.ts";
 
 /** One panel of an {@linkcode imageGrid}: a label above a grid of images. */
 export interface ImagePanel {
@@ -344,13 +351,7 @@ export function imageGrid(
   const body: string[] = [];
   let y = margin;
   if (title) {
-    body.push(
-      `<text x="${
-        num(docWidth / 2)
-      }" y="24" text-anchor="middle" font-size="15" font-weight="bold">${
-        escapeXml(title)
-      }</text>`,
-    );
+    body.push(titleText(title, docWidth));
     y = 40;
   }
   for (const panel of panels) {

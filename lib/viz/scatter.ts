@@ -22,6 +22,7 @@ import {
   num,
   type Svg,
   svgDocument,
+  titleText,
 } from "./_svg.ts";
 import {
   type Axis,
@@ -358,13 +359,7 @@ export function scatterPlot(
     }
   }
   if (title) {
-    body.push(
-      `<text x="${
-        num(width / 2)
-      }" y="24" text-anchor="middle" font-size="15" font-weight="bold">${
-        escapeXml(title)
-      }</text>`,
-    );
+    body.push(titleText(title, width));
   }
   body.push(
     `<text x="${num((left + right) / 2)}" y="${
