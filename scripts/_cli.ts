@@ -666,29 +666,11 @@ function flagPath(path: string): string {
  * or it is not valid JSON.
  */
 export function readJsonFile(path: string, flag: string): unknown {
-  if (path === "") {
-    throw new CliError(msg("needsFileName", flag), undefined, 2);
-  }
-  const noPermission = () =>
-    new CliError(
-      msg("noReadPermission", path, flag),
-      msg("readHint", flagPath(path)),
-    );
-  if (!granted({ name: "read", path })) throw noPermission();
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (isPermissionError(error)) throw noPermission();
-    if (error instanceof Deno.errors.NotFound) {
-      throw new CliError(msg("cannotRead", path, flag, msg("noSuchFile")));
-    }
-    if (error instanceof Deno.errors.IsADirectory) {
-      throw new CliError(msg("cannotRead", path, flag, msg("isADirectory")));
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError(msg("cannotRead", path, flag, reason));
-  }
+  // Decoded as Deno.readTextFileSync decodes: a byte-order mark is kept (and
+  // refused by JSON.parse), invalid UTF-8 becomes U+FFFD.
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(
+    readBytesFile(path, flag),
+  );
   try {
     return JSON.parse(text);
   } catch (error) {
