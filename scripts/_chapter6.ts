@@ -47,6 +47,7 @@ import {
   CliError,
   type FlagSpec,
   msg,
+  parseChoice,
   parseCount,
   type ParsedFlags,
   parseFlags,
@@ -292,22 +293,7 @@ export function parseOptimizer(
   fallback: OptimizerName,
 ): OptimizerName {
   if (text === undefined) return fallback;
-  const name = text.trim().toLowerCase();
-  if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
-    throw new CliError(
-      tr(
-        `--optimizer must be one of ${OPTIMIZER_NAMES.join(", ")}, got ${
-          JSON.stringify(text)
-        }.`,
-        `--optimizer は ${
-          OPTIMIZER_NAMES.join(", ")
-        } のどれかにしてください(指定された値: ${JSON.stringify(text)})。`,
-      ),
-      undefined,
-      2,
-    );
-  }
-  return name as OptimizerName;
+  return parseChoice(text, "--optimizer", OPTIMIZER_NAMES);
 }
 
 /**

@@ -655,6 +655,38 @@ function flagPath(path: string): string {
 }
 
 /**
+ * Reads a flag that takes one of a few names, case and spaces aside.
+ *
+ * @param value The flag's value, as the user gave it.
+ * @param flag The flag, for the message, e.g. `--optimizer`.
+ * @param choices The names it may take, in lower case.
+ * @param hint A second line for the message, e.g. where to find `--help`.
+ * @returns The chosen name, trimmed and in lower case.
+ * @throws {CliError} (exit code 2) When `value` is none of `choices`.
+ */
+export function parseChoice<T extends string>(
+  value: string,
+  flag: string,
+  choices: readonly T[],
+  hint?: string,
+): T {
+  const name = value.trim().toLowerCase();
+  if (!(choices as readonly string[]).includes(name)) {
+    const list = choices.join(", ");
+    const given = JSON.stringify(value);
+    throw new CliError(
+      tr(
+        `${flag} must be one of ${list}, got ${given}.`,
+        `${flag} は ${list} のどれかにしてください(指定された値: ${given})。`,
+      ),
+      hint,
+      2,
+    );
+  }
+  return name as T;
+}
+
+/**
  * Reads and parses a JSON file named by a flag. When the read permission is
  * missing it fails at once (no prompt) with the exact flag to add,
  * `--allow-read=FILE`.

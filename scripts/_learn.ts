@@ -56,6 +56,7 @@ import {
   assertWritable,
   CliError,
   msg,
+  parseChoice,
   parseCount,
   type ParsedFlags,
   parseFlags,
@@ -429,49 +430,21 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
   }
   if (flags.hidden !== undefined) s.hidden = parseHidden(flags.hidden, spec);
   if (flags.optimizer !== undefined) {
-    const offered = spec.optimizers ?? BASIC_OPTIMIZERS;
-    const name = flags.optimizer.trim().toLowerCase();
-    if (!(offered as readonly string[]).includes(name)) {
-      throw new CliError(
-        tr(
-          `--optimizer must be one of ${offered.join(", ")}, got ${
-            JSON.stringify(flags.optimizer)
-          }.`,
-          `--optimizer は ${
-            offered.join(", ")
-          } のどれかにしてください(指定された値: ${
-            JSON.stringify(flags.optimizer)
-          })。`,
-        ),
-        undefined,
-        2,
-      );
-    }
-    s.optimizer = name as OptimizerName;
+    s.optimizer = parseChoice(
+      flags.optimizer,
+      "--optimizer",
+      spec.optimizers ?? BASIC_OPTIMIZERS,
+    );
   }
   if (flags["batch-size"] !== undefined) {
     s.batchSize = parseCount(flags["batch-size"], "--batch-size");
   }
   if (spec.schedules) {
-    const name = (flags.schedule ?? s.schedule ?? "constant").trim()
-      .toLowerCase();
-    if (!(SCHEDULES as readonly string[]).includes(name)) {
-      throw new CliError(
-        tr(
-          `--schedule must be one of ${SCHEDULES.join(", ")}, got ${
-            JSON.stringify(flags.schedule)
-          }.`,
-          `--schedule は ${
-            SCHEDULES.join(", ")
-          } のどれかにしてください(指定された値: ${
-            JSON.stringify(flags.schedule)
-          })。`,
-        ),
-        undefined,
-        2,
-      );
-    }
-    s.schedule = name as ScheduleName;
+    s.schedule = parseChoice(
+      flags.schedule ?? s.schedule ?? "constant",
+      "--schedule",
+      SCHEDULES,
+    );
   }
   if (spec.sizes) {
     s.trainSize = parseSize(

@@ -36,6 +36,7 @@ import {
   CliError,
   formatNumber,
   msg,
+  parseChoice,
   parseCount,
   parseFlags,
   parseLang,
@@ -377,20 +378,12 @@ function parseRequest(args: string[]): Request | undefined {
     });
   }
   if (flags.optimizer !== undefined) {
-    const name = flags.optimizer.trim().toLowerCase();
-    if (!(OPTIMIZERS as readonly string[]).includes(name)) {
-      throw usage(tr(
-        `--optimizer must be one of ${OPTIMIZERS.join(", ")}, got ${
-          JSON.stringify(flags.optimizer)
-        }.`,
-        `--optimizer は ${
-          OPTIMIZERS.join(", ")
-        } のどれかにしてください(指定された値: ${
-          JSON.stringify(flags.optimizer)
-        })。`,
-      ));
-    }
-    r.optimizer = name as OptimizerName;
+    r.optimizer = parseChoice(
+      flags.optimizer,
+      "--optimizer",
+      OPTIMIZERS,
+      msg("seeHelp"),
+    );
   }
   if (flags["batch-size"] !== undefined) {
     r.batchSize = parseCount(flags["batch-size"], "--batch-size");
