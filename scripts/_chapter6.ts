@@ -157,33 +157,6 @@ export function parseScriptFlags<T extends Record<string, FlagSpec>>(
 }
 
 /**
- * `--seed`: a whole number from 0 to 4294967295.
- *
- * @param text The flag's value.
- * @returns The seed.
- * @throws {CliError} When it is not such a number.
- */
-export function parseSeed(text: string): number {
-  const trimmed = text.trim();
-  const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(value <= 4294967295)) {
-    throw new CliError(
-      tr(
-        `--seed must be a whole number from 0 to 4294967295, got ${
-          JSON.stringify(text)
-        }.`,
-        `--seed は 0 から 4294967295 までの整数にしてください(指定された値: ${
-          JSON.stringify(text)
-        })。`,
-      ),
-      undefined,
-      2,
-    );
-  }
-  return value;
-}
-
-/**
  * A count flag no larger than `max`, or `fallback` when not given.
  *
  * @param text The flag's value, if given.
@@ -483,7 +456,7 @@ export function saveTree(
 }
 
 // stackSvg lives in _cli.ts, shared with the learning scripts.
-export { stackSvg } from "./_cli.ts";
+export { parseSeed, stackSvg } from "./_cli.ts";
 
 // ---------------------------------------------------------------------------
 // Progress

@@ -655,6 +655,33 @@ function flagPath(path: string): string {
 }
 
 /**
+ * `--seed`: a whole number from 0 to 4294967295.
+ *
+ * @param text The flag's value.
+ * @returns The seed.
+ * @throws {CliError} When it is not such a number.
+ */
+export function parseSeed(text: string): number {
+  const trimmed = text.trim();
+  const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!(value <= 4294967295)) {
+    throw new CliError(
+      tr(
+        `--seed must be a whole number from 0 to 4294967295, got ${
+          JSON.stringify(text)
+        }.`,
+        `--seed は 0 から 4294967295 までの整数にしてください(指定された値: ${
+          JSON.stringify(text)
+        })。`,
+      ),
+      undefined,
+      2,
+    );
+  }
+  return value;
+}
+
+/**
  * Reads a flag that takes one of a few names, case and spaces aside.
  *
  * @param value The flag's value, as the user gave it.

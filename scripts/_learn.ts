@@ -62,6 +62,7 @@ import {
   parseFlags,
   parseLang,
   parseNumber,
+  parseSeed,
   runMain,
   stackSvg,
   tr,
@@ -325,26 +326,6 @@ function help(spec: ScriptSpec): string {
     "summary and help are in English whatever --lang; errors follow it.",
     ...(spec.notes ? ["", spec.notes] : []),
   ].join("\n");
-}
-
-function parseSeed(text: string): number {
-  const trimmed = text.trim();
-  const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(value <= 4294967295)) {
-    throw new CliError(
-      tr(
-        `--seed must be a whole number from 0 to 4294967295, got ${
-          JSON.stringify(text)
-        }.`,
-        `--seed は 0 から 4294967295 までの整数にしてください(指定された値: ${
-          JSON.stringify(text)
-        })。`,
-      ),
-      undefined,
-      2,
-    );
-  }
-  return value;
 }
 
 /** What {@linkcode parseSettings} finds on the command line. */
