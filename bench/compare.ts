@@ -230,6 +230,8 @@ interface Row {
 
 const rows: Row[] = [];
 const notes: string[] = [];
+/** numpy's time for the rows the limits table explains, in seconds. */
+const numpySeconds = new Map<string, number>();
 
 function verdict(ok: boolean | null): string {
   return ok === null ? "—" : ok ? "yes" : "**no**";
@@ -333,6 +335,7 @@ async function dotTargets(): Promise<void> {
     );
     if (n === 256) at256 = { ours, ml, np };
     if (n === 16 || n === 64 || n === 512) issue.push({ n, ours, np });
+    if (np !== null) numpySeconds.set(`dot ${n}`, np);
   }
   for (const { n, ours, np } of issue) {
     const goal = n === 512 ? 0.8 : 0.7;
@@ -390,6 +393,7 @@ async function networkTargets(): Promise<void> {
       ]);
       np = out ? out.seconds as number : null;
     }
+    if (np !== null && !sparse) numpySeconds.set("twolayer", np);
     const { model, params } = twoLayerNet();
     const optimizer = toolkit.sgd(LEARNING_RATE);
     const iterations = SAMPLES / BATCH;
@@ -484,6 +488,7 @@ async function elementwiseTargets(): Promise<void> {
         ]);
         np = out ? out.seconds as number / (n * n) : null;
       }
+      if (np !== null) numpySeconds.set(`${name} ${n}`, np);
       const ns = (s: number) => `${(s * 1e9).toFixed(2)} ns/entry`;
       rows.push({
         target: `\`${name}\`, ${n}×${n}${
@@ -719,6 +724,111 @@ async function digitsTarget(): Promise<void> {
   });
 }
 
+// What bounds the missed targets, measured in this run: the parts a result
+// cannot avoid, each timed alone (docs/benchmarks.md, "Missed targets").
+const limitTable: string[] = [];
+// Results land here so that V8 cannot drop the work that made them.
+let _sink: unknown;
+
+/** ns per entry of `f` run over n×n entries. */
+function perEntry(n: number, f: () => unknown): number {
+  return best(f, QUICK ? 60 : 300) / (n * n) * 1e9;
+}
+
+function limits(): void {
+  limitTable.push(
+    "| missed target | numpy | what cannot be avoided, timed alone | best ratio it leaves |",
+    "|---|---:|---|---:|",
+  );
+  const ns = (x: number) => `${x.toFixed(2)} ns/entry`;
+  for (const n of [100, 1000]) {
+    const a = randomData(n * n, 5), b = randomData(n * n, 6);
+    const out = new Float64Array(n * n);
+    // JavaScript cannot allocate uninitialised memory: a fresh result is
+    // always zeroed.
+    const fresh = perEntry(n, () => (_sink = new Float64Array(n * n)));
+    const addLoop = perEntry(n, () => {
+      for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+    });
+    const reluLoop = perEntry(n, () => {
+      for (let i = 0; i < out.length; i++) {
+        const v = a[i];
+        out[i] = (v + Math.abs(v)) * 0.5;
+      }
+    });
+    for (
+      const [name, loop] of [["add", addLoop], ["relu", reluLoop]] as const
+    ) {
+      const np = numpySeconds.get(`${name} ${n}`);
+      if (np === undefined) continue;
+      const npNs = np * 1e9;
+      limitTable.push(
+        `| \`${name}\`${name === "add" ? " (and `mul`)" : ""}, ${n}×${n} | ${
+          ns(npNs)
+        } | a fresh zeroed result ${
+          ns(fresh)
+        } + the scalar loop into a reused array ${ns(loop)} | ${
+          fmtRatio(npNs / (fresh + loop))
+        } (loop alone: ${fmtRatio(npNs / loop)}) |`,
+      );
+    }
+  }
+  const np16 = numpySeconds.get("dot 16");
+  if (np16 !== undefined) {
+    const fresh = best(() => (_sink = new Float64Array(256)), QUICK ? 60 : 300);
+    limitTable.push(
+      `| \`dot\`, n = 16 | ${
+        fmtTime(np16)
+      } | the fresh 16×16 result array alone, ${fmtTime(fresh)} | ${
+        fmtRatio(np16 / fresh)
+      } |`,
+    );
+  }
+  // The WebAssembly kernel's best rate over the large sizes, copies included:
+  // what 128-bit SIMD reaches on one core here.
+  let peak = 0;
+  for (const n of QUICK ? [256] : [128, 256, 512]) {
+    const a = randomData(n * n, 1), b = randomData(n * n, 2);
+    const t = best(() => matmulWasm(a, b, n, n, n), QUICK ? 200 : 1000);
+    peak = Math.max(peak, 2 * n ** 3 / t);
+  }
+  const peakText = `${(peak / 1e9).toFixed(1)} GFLOP/s`;
+  for (const n of [64, 512]) {
+    const np = numpySeconds.get(`dot ${n}`);
+    if (np === undefined) continue;
+    const floor = 2 * n ** 3 / peak;
+    limitTable.push(
+      `| \`dot\`, n = ${n} | ${fmtTime(np)} (${gflops(n, np)}) | ${
+        (2 * n ** 3 / 1e6).toFixed(1)
+      } MFLOP at the WebAssembly kernel's best rate here, ${peakText}: ${
+        fmtTime(floor)
+      } on one core | ${fmtRatio(np / floor)} on one core, ${
+        fmtRatio(2 * np / floor)
+      } on two |`,
+    );
+  }
+  const npNet = numpySeconds.get("twolayer");
+  if (npNet !== undefined) {
+    // Forward x·w1 and the gradient of w1: two 100×784×100 products that
+    // every iteration needs (the input's gradient is never computed).
+    const x = randomData(BATCH * 784, 7), w = randomData(784 * 100, 8);
+    const g = randomData(BATCH * 100, 9);
+    const products = best(() => {
+      matmulWasm(x, w, BATCH, 784, 100);
+      _sink = matmulWasm(x, g, 784, BATCH, 100, true, false);
+    }, QUICK ? 200 : 1000);
+    limitTable.push(
+      `| TwoLayerNet iteration, dense input | ${
+        fmtTime(npNet)
+      } | its two ${BATCH}×784×100 products through the WebAssembly kernel: ${
+        fmtTime(products)
+      } | ${fmtRatio(npNet / products)} on one core, ${
+        fmtRatio(2 * npNet / products)
+      } on two |`,
+    );
+  }
+}
+
 // ------------------------------------------------------------------ main --
 
 const header = await machine();
@@ -730,6 +840,7 @@ crossover();
 await processTarget();
 await spiralTarget();
 await digitsTarget();
+if (HAVE_NUMPY) limits();
 
 const out: string[] = [];
 out.push("## Targets", "", ...header, "");
@@ -743,6 +854,16 @@ for (const r of rows) {
   );
 }
 if (notes.length > 0) out.push("", ...notes.map((n) => `- ${n}`));
+if (limitTable.length > 0) {
+  out.push(
+    "",
+    "## Missed targets: what bounds them",
+    "",
+    "Each part timed alone in this run. The best ratio assumes everything else costs nothing.",
+    "",
+    ...limitTable,
+  );
+}
 out.push("", "## `dot` by size (square n×n, float64)", "", ...dotTable);
 out.push(
   "",

@@ -1,7 +1,17 @@
 // `deno task bench`: the article's training loop through the public `train`,
-// and one network training step (the spiral MLP of bench/_spiral.ts).
-import { forward, gradient, matrix, squaredError, train } from "../mod.ts";
-import { makeSpiral, toolkitSpiralEpoch } from "./_spiral.ts";
+// and one epoch of the spiral MLP of bench/_spiral.ts, through `fit` and
+// written by hand with the public ops.
+import {
+  fit,
+  forward,
+  gradient,
+  matrix,
+  mlp,
+  sgd,
+  squaredError,
+  train,
+} from "../mod.ts";
+import { makeSpiral, SPIRAL, toolkitSpiralEpoch } from "./_spiral.ts";
 
 const w = matrix([[0, 0.3, -0.8], [1, -1.2, 0.5]]);
 const x = matrix([[5], [2], [7]]);
@@ -28,10 +38,26 @@ Deno.bench({
   },
 });
 
+// The spiral row of `deno task compare`: one epoch of `fit`, set up as there.
 const spiral = makeSpiral();
-// TODO(MLP): bench the toolkit's `fit` for one epoch once it lands.
+const { model, params } = mlp(
+  [SPIRAL.inputs, SPIRAL.hidden, SPIRAL.classes],
+  1,
+);
+const optimizer = sgd(SPIRAL.learningRate);
 Deno.bench({
-  name: "spiral MLP epoch, 10 SGD steps of batch 32 (public ops stand-in)",
+  name: "spiral MLP epoch through fit (batch 32)",
+  group: "network",
+  baseline: true,
+  fn: () =>
+    void fit(model, params, { x: spiral.x, d: spiral.d }, {
+      epochs: 1,
+      batchSize: SPIRAL.batchSize,
+      optimizer,
+    }),
+});
+Deno.bench({
+  name: "spiral MLP epoch written by hand with the public ops",
   group: "network",
   fn: () => void toolkitSpiralEpoch(spiral),
 });
