@@ -98,6 +98,45 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "by http URL with only --allow-import, large products run on two cores, bit for bit, and the process exits",
+  ignore,
+  async fn() {
+    const requests: string[] = [];
+    const server = serveRepository(requests);
+    try {
+      const host = `127.0.0.1:${server.addr.port}`;
+      // 120x150 by 150x130: 2.3 M multiply-adds, above PARALLEL_LIMIT.
+      const program = `
+        import { dot, matrix } from "http://${host}/mod.ts";
+        import { parallelReady, setParallel } from "http://${host}/lib/kernels/_matmul_parallel.ts";
+        const fill = (r, c, s) => matrix(Array.from({ length: r }, (_, i) =>
+          Array.from({ length: c }, (_, j) => Math.sin(s * (i * c + j + 1)))));
+        const a = fill(120, 150, 1), b = fill(150, 130, 2);
+        for (let i = 0; i < 400 && !parallelReady(); i++) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const ready = parallelReady();
+        const two = JSON.stringify(dot(a, b));
+        setParallel(false);
+        const one = JSON.stringify(dot(a, b));
+        console.log(ready, two === one);
+      `;
+      const started = performance.now();
+      const r = await runStdin(program, [`--allow-import=${host}`]);
+      const seconds = (performance.now() - started) / 1000;
+      assert.equal(r.stderr, "");
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, "true true\n");
+      // The Worker closes itself once idle, so the process exits.
+      assert.ok(seconds < 20, `took ${seconds} s`);
+    } finally {
+      await server.shutdown();
+    }
+  },
+});
+
 // The README's recipe for a real server: Python's http.server, told that .ts
 // files are TypeScript. Plain `python3 -m http.server` sends .ts as
 // text/vnd.trolltech.linguist (nginx's default mime.types: video/mp2t), which

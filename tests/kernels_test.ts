@@ -11,7 +11,22 @@ import {
 } from "../lib/kernels/_elementwise.ts";
 import { matmulPacked } from "../lib/kernels/_matmul_packed.ts";
 import { matmulWasm, wasmAvailable } from "../lib/kernels/_matmul_wasm.ts";
-import { WASM_MATMUL_BASE64 } from "../lib/kernels/_wasm_matmul_bytes.ts";
+import {
+  WASM_MATMUL_BASE64,
+  WASM_MATMUL_SHARED_BASE64,
+} from "../lib/kernels/_wasm_matmul_bytes.ts";
+import {
+  holdWorker,
+  IDLE_MS,
+  matmulParallel,
+  PARALLEL_LIMIT,
+  parallelReady,
+  setIdleTimeout,
+  setParallel,
+  setTakeTimeout,
+  workerHalves,
+  workerState,
+} from "../lib/kernels/_matmul_parallel.ts";
 import { dot, matrix, toArray } from "../mod.ts";
 
 interface Case {
@@ -260,11 +275,17 @@ Deno.test({
   name: "the committed WebAssembly binary is what wasm/matmul.wat builds",
   ignore: !canRead,
   async fn() {
-    const { assemble, WAT_PATH } = await import("../wasm/build.ts");
-    const built = await assemble(await Deno.readTextFile(WAT_PATH));
-    const text = atob(WASM_MATMUL_BASE64);
-    const committed = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
-    assert.deepEqual(committed, built);
+    const { assemble, sharedVariant, WAT_PATH } = await import(
+      "../wasm/build.ts"
+    );
+    const wat = await Deno.readTextFile(WAT_PATH);
+    const bytes = (base64: string) =>
+      Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+    assert.deepEqual(bytes(WASM_MATMUL_BASE64), await assemble(wat));
+    assert.deepEqual(
+      bytes(WASM_MATMUL_SHARED_BASE64),
+      await assemble(sharedVariant(wat)),
+    );
   },
 });
 
@@ -349,4 +370,233 @@ Deno.test("binaryFinite: the kernel's result, or null when an entry is not finit
     binaryFinite("div", huge, Float64Array.of(0.5), 1, 2, 0, 1, 0, 0),
     null,
   );
+});
+
+/**
+ * Waits (a few seconds at most) for the product's Worker to be ready, and
+ * keeps it from closing when idle while a test computes its inputs; each
+ * test that calls this restores the default with `relax` at its end.
+ */
+async function workerReady(): Promise<boolean> {
+  setParallel(true);
+  setIdleTimeout(60_000);
+  for (let i = 0; i < 400 && !parallelReady(); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return parallelReady();
+}
+
+/** The defaults again: no wait for the Worker, and it closes when idle. */
+function relax(): void {
+  setTakeTimeout(0);
+  setIdleTimeout(IDLE_MS);
+}
+
+/** Random entries of both signs, with a few exact zeros and -0. */
+function entries(length: number, seed: number): Float64Array {
+  let s = seed >>> 0;
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const u = s / 2 ** 32;
+    out[i] = u < 0.02 ? 0 : u < 0.03 ? -0 : (u - 0.5) * 2 ** (s % 7);
+  }
+  return out;
+}
+
+Deno.test("the two-core product gives the single-thread entries bit for bit, and never writes into its inputs", async () => {
+  assert.equal(await workerReady(), true);
+  // Wait for the Worker to take its half, however busy the machine.
+  setTakeTimeout(60_000);
+  // Odd sizes, rows not a multiple of 3 or 6, k of 1 and 2 (the swapped
+  // first steps), and every transposition; all at least PARALLEL_LIMIT.
+  const shapes: [number, number, number][] = [
+    [6, 2 ** 19, 1],
+    [7, 1, 2 ** 19 + 3],
+    [2 ** 18 + 5, 2, 6],
+    [101, 787, 103],
+    [100, 784, 100],
+    [131, 129, 127],
+    [257, 64, 255],
+    [64, 512, 65],
+  ];
+  let seed = 1;
+  for (const [m, k, n] of shapes) {
+    assert.ok(m * k * n >= PARALLEL_LIMIT);
+    for (
+      const [ta, tb] of [[false, false], [true, false], [false, true], [
+        true,
+        true,
+      ]]
+    ) {
+      const a = entries(m * k, seed++), b = entries(k * n, seed++);
+      const a0 = a.slice(), b0 = b.slice();
+      const one = matmulWasm(a, b, m, k, n, ta, tb) as Float64Array;
+      const two = matmulParallel(a, b, m, k, n, ta, tb);
+      assert.ok(two !== null, `${m}x${k}x${n} not split`);
+      assert.ok(!(two.buffer instanceof SharedArrayBuffer));
+      assert.deepEqual(two, one, `${m}x${k}x${n} ${ta} ${tb}`);
+      for (let i = 0; i < one.length; i++) {
+        if (!Object.is(one[i], two[i])) {
+          assert.fail(`entry ${i} of ${m}x${k}x${n}`);
+        }
+      }
+      assert.deepEqual(a, a0);
+      assert.deepEqual(b, b0);
+    }
+  }
+  relax();
+});
+
+Deno.test("random shapes: matmul on two cores, on one, and the exact path agree", async () => {
+  assert.equal(await workerReady(), true);
+  setTakeTimeout(60_000);
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 6, max: 140 }),
+      fc.integer({ min: 1, max: 300 }),
+      fc.integer({ min: 1, max: 140 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.integer(),
+      (m, k, n, ta, tb, seed) => {
+        const a = entries(m * k, seed), b = entries(k * n, seed + 1);
+        const one = matmulWasm(a, b, m, k, n, ta, tb) as Float64Array;
+        const two = matmulParallel(a, b, m, k, n, ta, tb);
+        if (m * k * n < PARALLEL_LIMIT) return two === null;
+        return two !== null && one.every((v, i) => Object.is(v, two[i])) &&
+          matmul(a, b, m, k, n, ta, tb).every((v, i) => Object.is(v, one[i]));
+      },
+    ),
+    { numRuns: 60 },
+  );
+  relax();
+});
+
+Deno.test("the fallbacks: parallel off, and a half the Worker has not taken in time, give the same entries", async () => {
+  assert.equal(await workerReady(), true);
+  const [m, k, n] = [99, 301, 97];
+  const a = entries(m * k, 7), b = entries(k * n, 8);
+  const one = matmulWasm(a, b, m, k, n) as Float64Array;
+  try {
+    setParallel(false);
+    assert.equal(parallelReady(), false);
+    assert.equal(matmulParallel(a, b, m, k, n), null);
+    assert.deepEqual(matmul(a, b, m, k, n), one);
+    setParallel(true);
+    // A take timeout of 0 (the default): this thread cancels the Worker's
+    // half and does it itself whenever the Worker has not taken it by the
+    // time this thread's half is done; the products after such a miss skip
+    // the Worker (null here, one thread in matmul).
+    setTakeTimeout(0);
+    for (let i = 0; i < 20; i++) {
+      const two = matmulParallel(a, b, m, k, n);
+      if (two !== null) assert.deepEqual(two, one);
+      assert.deepEqual(matmul(a, b, m, k, n), one);
+    }
+  } finally {
+    setParallel(true);
+    setTakeTimeout(60_000);
+  }
+  // and the Worker still works afterwards
+  assert.deepEqual(matmulParallel(a, b, m, k, n), one);
+  relax();
+});
+
+Deno.test("the Worker closes itself when idle (so it never keeps the process alive), and the next large product starts another", async () => {
+  assert.equal(await workerReady(), true);
+  assert.equal(workerState(), "ready");
+  // Idle for at least IDLE_MS: it closes (within a few seconds however
+  // busy the machine).
+  setIdleTimeout(IDLE_MS);
+  for (let i = 0; i < 100 && workerState() !== "closed"; i++) {
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+  }
+  assert.equal(workerState(), "closed");
+  const [m, k, n] = [120, 150, 130];
+  const a = entries(m * k, 11), b = entries(k * n, 12);
+  const one = matmulWasm(a, b, m, k, n) as Float64Array;
+  // A closed Worker takes no job: this product runs on one thread and
+  // starts another Worker.
+  assert.equal(matmulParallel(a, b, m, k, n), null);
+  assert.equal(workerState(), "starting");
+  assert.deepEqual(matmul(a, b, m, k, n), one);
+  assert.equal(await workerReady(), true);
+  setTakeTimeout(60_000);
+  try {
+    const two = matmulParallel(a, b, m, k, n);
+    assert.ok(two !== null);
+    assert.deepEqual(two, one);
+  } finally {
+    relax();
+  }
+});
+
+Deno.test("matmul splits a product of exactly PARALLEL_LIMIT multiply-adds, and not one of PARALLEL_LIMIT - 1", async () => {
+  assert.equal(await workerReady(), true);
+  setTakeTimeout(60_000);
+  try {
+    for (
+      const [m, k, n, work, split] of [
+        [128, 128, 128, 2_097_152, true], // 2^21
+        [7, 299_593, 1, 2_097_151, false], // 2^21 - 1
+        [6, 2 ** 20, 1, 6_291_456, true], // 6 rows, the fewest that are split
+      ] as const
+    ) {
+      assert.equal(m * k * n, work);
+      const a = entries(m * k, 21), b = entries(k * n, 22);
+      const one = matmulWasm(a, b, m, k, n) as Float64Array;
+      const before = workerHalves();
+      assert.deepEqual(matmul(a, b, m, k, n), one);
+      assert.equal(workerHalves() - before, split ? 1 : 0, `${m}x${k}x${n}`);
+    }
+  } finally {
+    relax();
+  }
+});
+
+Deno.test("a half the Worker has not taken is done here, and the next products skip the Worker 1, 2, 4, … times until it takes one again", async () => {
+  assert.equal(await workerReady(), true);
+  const [m, k, n] = [99, 301, 97];
+  const a = entries(m * k, 31), b = entries(k * n, 32);
+  const one = matmulWasm(a, b, m, k, n) as Float64Array;
+  const before = workerHalves();
+  setTakeTimeout(0);
+  holdWorker(true);
+  // p: posted and done here (the Worker held back); s: skipped (null).
+  const pattern: string[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      const two = matmulParallel(a, b, m, k, n);
+      if (two !== null) assert.deepEqual(two, one);
+      pattern.push(two === null ? "s" : "p");
+    }
+  } finally {
+    holdWorker(false);
+  }
+  assert.equal(pattern.join(""), "pspsspsssspssssssssp");
+  assert.equal(workerHalves(), before);
+  // Five misses: the next 16 products skip the Worker; then one is posted,
+  // the Worker takes it, and the misses are forgotten: the next miss skips
+  // one product again.
+  setTakeTimeout(60_000);
+  try {
+    for (let i = 0; i < 16; i++) {
+      assert.equal(matmulParallel(a, b, m, k, n), null);
+    }
+    assert.deepEqual(matmulParallel(a, b, m, k, n), one);
+    assert.equal(workerHalves(), before + 1);
+    assert.deepEqual(matmulParallel(a, b, m, k, n), one);
+    assert.equal(workerHalves(), before + 2);
+    setTakeTimeout(0);
+    holdWorker(true);
+    const again: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      again.push(matmulParallel(a, b, m, k, n) === null ? "s" : "p");
+    }
+    assert.equal(again.join(""), "psps");
+  } finally {
+    holdWorker(false);
+    relax();
+  }
 });

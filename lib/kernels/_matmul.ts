@@ -10,7 +10,9 @@
 //   packed panels (wasm/matmul.wat). It adds the products in the same order
 //   as `dotFma` with true FMAs, so it gives the same entries, bit for bit
 //   (short of the software FMA's rare double-rounding slips), about 10 to 50
-//   times faster;
+//   times faster; products of at least PARALLEL_LIMIT multiply-adds run it
+//   on two threads (`matmulParallel`, lib/kernels/_matmul_parallel.ts), with
+//   the same entries bit for bit;
 // - `matmulPacked`: register-tiled TypeScript with plain multiply-then-add,
 //   for engines that cannot run the WebAssembly kernel. It rounds
 //   differently: each entry within a few units in the last place of
@@ -20,6 +22,7 @@
 import { dotFma } from "./_fma.ts";
 import { matmulPacked } from "./_matmul_packed.ts";
 import { matmulWasm } from "./_matmul_wasm.ts";
+import { matmulParallel, PARALLEL_LIMIT } from "./_matmul_parallel.ts";
 
 /** Products with at most this many multiply-adds (m·k·n) stay in TypeScript. */
 export const EXACT_LIMIT = 128;
@@ -48,6 +51,10 @@ export function matmul(
 ): Float64Array {
   const work = m * k * n;
   if (work <= EXACT_LIMIT) return matmulExact(a, b, m, k, n, transA, transB);
+  if (work >= PARALLEL_LIMIT) {
+    const split = matmulParallel(a, b, m, k, n, transA, transB);
+    if (split !== null) return split;
+  }
   const fast = matmulWasm(a, b, m, k, n, transA, transB);
   if (fast !== null) return fast;
   if (work <= FALLBACK_EXACT_LIMIT) {
