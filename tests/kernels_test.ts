@@ -378,7 +378,6 @@ Deno.test("binaryFinite: the kernel's result, or null when an entry is not finit
  * test that calls this restores the default with `relax` at its end.
  */
 async function workerReady(): Promise<boolean> {
-  setParallel(true);
   setIdleTimeout(60_000);
   for (let i = 0; i < 400 && !parallelReady(); i++) {
     await new Promise((r) => setTimeout(r, 10));
@@ -386,10 +385,14 @@ async function workerReady(): Promise<boolean> {
   return parallelReady();
 }
 
-/** The defaults again: no wait for the Worker, and it closes when idle. */
+/**
+ * The defaults again: no wait for the Worker, it closes when idle, and its
+ * misses are forgotten (so the next test starts afresh).
+ */
 function relax(): void {
   setTakeTimeout(0);
   setIdleTimeout(IDLE_MS);
+  setParallel(true);
 }
 
 /** Random entries of both signs, with a few exact zeros and -0. */
@@ -541,6 +544,8 @@ Deno.test("matmul splits a product of exactly PARALLEL_LIMIT multiply-adds, and 
         [128, 128, 128, 2_097_152, true], // 2^21
         [7, 299_593, 1, 2_097_151, false], // 2^21 - 1
         [6, 2 ** 20, 1, 6_291_456, true], // 6 rows, the fewest that are split
+        [5, 2 ** 20, 1, 5_242_880, false], // fewer rows stay on one thread
+        [2, 2 ** 21, 1, 4_194_304, false],
       ] as const
     ) {
       assert.equal(m * k * n, work);

@@ -8,11 +8,15 @@
 // analysis), and runs only those tests for each mutant, switching mutants at
 // run time through Stryker's namespace. A mutant that only acts while the
 // modules load ("static") runs in a fresh process started with
-// __STRYKER_ACTIVE_MUTANT__ set. A run that outlives Stryker's timeout is
+// __STRYKER_ACTIVE_MUTANT__ set, and so does every mutant of a file listed in
+// "freshFiles": files whose state outlives a test (a Worker started once, a
+// memory grown once), where a warm process would hide the mutant behind the
+// state an earlier run left. A run that outlives Stryker's timeout is
 // killed and counted as a timeout; an endless loop is also stopped by
 // Stryker's hit limit.
 //
-// Options (stryker.config.json): "denoTestRunner": { "testFiles": [...] };
+// Options (stryker.config.json): "denoTestRunner": { "testFiles": [...],
+// "freshFiles": [...] };
 // the environment variable MUTATE_TESTS (space-separated) overrides them.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -95,6 +99,7 @@ export class DenoTestRunner {
         'deno test runner: no test files (set "denoTestRunner": { "testFiles" } or MUTATE_TESTS)',
       );
     }
+    this.freshFiles = options.denoTestRunner?.freshFiles ?? [];
     this.process = undefined;
     // Mean time of each test in the dry run: fast tests run first, so a
     // mutant is usually killed before the slow ones start.
@@ -149,7 +154,13 @@ export class DenoTestRunner {
       bail: !options.disableBail,
     };
     let fresh;
-    if (options.reloadEnvironment || options.mutantActivation === "static") {
+    const stateful = this.freshFiles.some((f) =>
+      options.activeMutant.fileName.endsWith(f)
+    );
+    if (
+      options.reloadEnvironment || options.mutantActivation === "static" ||
+      stateful
+    ) {
       fresh = new DenoProcess(this.testFiles, {
         ...process.env,
         __STRYKER_ACTIVE_MUTANT__: options.activeMutant.id,
