@@ -68,13 +68,13 @@
  * ## Errors, determinism, permissions
  *
  * Every export checks what a user can get wrong (types, shapes, finiteness,
- * integer and range of options, unknown option keys) and throws a
- * `TypeError` or `RangeError` whose message names the function, the
- * argument, and what was expected against what was given, such as
- * `Expected options.steps of train(params, data, options) to be a positive
- * integer, got 1.5`. Exceptions thrown by your own callbacks pass through
- * unchanged. Nothing is random unless you pass a seed, and the library needs
- * no permissions.
+ * integer and range of options, unknown option keys, more arguments than it
+ * takes) and throws a `TypeError` or `RangeError` whose message names the
+ * function, the argument, and what was expected against what was given,
+ * such as `Expected options.steps of train(params, data, options) to be a
+ * positive integer, got 1.5`. Exceptions thrown by your own callbacks pass
+ * through unchanged. Nothing is random unless you pass a seed, and the
+ * library needs no permissions.
  *
  * @example The article, start to finish
  * ```ts

@@ -10,7 +10,9 @@
  * is stable only for lr < 1/λmax, λmax the largest eigenvalue of x·xᵀ (x
  * with a row of ones added when the bias is trained). For the article's one
  * sample x = (5, 2, 7)ᵀ that is λmax = |x|² = 78: stable below
- * 1/78 ≈ 0.01282, and the script suggests 0.0064, about half of that.
+ * 1/78 ≈ 0.01282, and the script suggests 0.0064, about half of that. The
+ * numbers come from stability() in lib/perceptron.ts, which the library's
+ * train() uses for its own message too.
  *
  * Run: `deno run scripts/train.ts` (see `--help` for the flags).
  *
@@ -42,6 +44,12 @@ import {
   writeFileAtomic,
 } from "./_cli.ts";
 import { loadParams, saveParams } from "./_model_file.ts";
+import {
+  MAX_HISTORY,
+  MAX_STEPS,
+  type Stability,
+  stability,
+} from "../lib/perceptron.ts";
 
 const HELP =
   `Train the article's perceptron u = w·x + b by gradient descent on Σ(u − d)².
@@ -56,8 +64,10 @@ bias never updated.
 
 Flags:
   --learning-rate R, --lr R  step size, a number > 0          (default 0.0001)
-  --steps N                  number of updates, N >= 1        (default 100)
-  --log-every N              print the loss every N steps     (default 10)
+  --steps N                  number of updates, 1 to 1e9      (default 100)
+  --log-every N              print the loss every N steps     (default 10);
+                             at most 1e6 losses (steps / N) are kept, and
+                             --plot keeps every step's
   --train-bias               also update the bias b           (default: fixed)
   --config FILE.json         read w, x, b, d (nested arrays, one column of x
                              and d per sample) and optionally learningRate,
@@ -377,155 +387,80 @@ function readConfig(path: string): Partial<Settings> & {
 }
 
 // ---------------------------------------------------------------------------
-// How large a learning rate the data allows
+// How long a run can be
 
-/**
- * The inputs as a training step sees them, one row per input and one column
- * per sample: x, with a row of ones under it when the bias is trained (the
- * bias is then one more weight, on an input that is always 1).
- */
-function stepInputs(x: Matrix, trainBias: boolean): number[][] {
-  const rows = toArray(x);
-  return trainBias ? [...rows, rows[0].map(() => 1)] : rows;
+/** Where a setting came from, for the messages: a flag or the config file. */
+interface Source {
+  /** "--steps", or "steps in FILE.json". */
+  name: string;
+  /** "--steps 5000", or "steps 5000 in FILE.json". */
+  given: (value: number) => string;
 }
 
 /**
- * The largest eigenvalue of a symmetric matrix (n x n, row-major), by cyclic
- * Jacobi rotations: exact to rounding, and quick for the few-by-few
- * matrices here.
+ * Refuses, before training, a run that train() could not make or whose
+ * history would not fit in memory: at most MAX_STEPS steps, at most
+ * MAX_HISTORY losses kept (every logEvery-th, or every one for --plot).
  */
-function jacobiLargest(a: Float64Array, n: number): number {
-  for (let sweep = 0; sweep < 64; sweep++) {
-    let off = 0;
-    let all = 0;
-    for (let i = 0; i < n * n; i++) {
-      all += a[i] * a[i];
-      if (Math.floor(i / n) !== i % n) off += a[i] * a[i];
-    }
-    if (!(off > 1e-30 * all)) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = (theta < 0 ? -1 : 1) /
-          (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-      }
-    }
+function checkLength(
+  settings: Settings,
+  plot: boolean,
+  from: { steps: Source; logEvery: Source },
+): void {
+  const { steps, logEvery } = settings;
+  if (steps > MAX_STEPS) {
+    throw new CliError(
+      tr(
+        `${from.steps.name} must be at most ${MAX_STEPS}, got ${steps}.`,
+        `${from.steps.name} は ${MAX_STEPS} 以下にしてください(指定された値: ${steps})。`,
+      ),
+      tr(
+        "To train longer, save the weights with --save and go on from them with --load.",
+        "もっと長く学習させるには、--save で重みを保存し、--load でその続きから学習させてください。",
+      ),
+      2,
+    );
   }
-  let largest = 0;
-  for (let i = 0; i < n; i++) largest = Math.max(largest, a[i * n + i]);
-  return largest;
-}
-
-/**
- * The largest eigenvalue of a symmetric positive semi-definite matrix by
- * power iteration, for matrices too big for Jacobi: the Rayleigh quotient,
- * which never overestimates it.
- */
-function powerLargest(a: Float64Array, n: number): number {
-  // A fixed, uneven start so that it is not orthogonal to the answer.
-  let v = Float64Array.from(
-    { length: n },
-    (_, i) => 1 + ((i * 7919) % 97) / 97,
-  );
-  let estimate = 0;
-  for (let iteration = 0; iteration < 2000; iteration++) {
-    const av = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += a[i * n + j] * v[j];
-      av[i] = sum;
-    }
-    let vv = 0, vav = 0;
-    for (let i = 0; i < n; i++) {
-      vv += v[i] * v[i];
-      vav += v[i] * av[i];
-    }
-    const next = vav / vv;
-    const norm = Math.hypot(...av);
-    if (!(norm > 0)) return next;
-    v = av.map((value) => value / norm);
-    if (Math.abs(next - estimate) <= 1e-13 * next) return next;
-    estimate = next;
+  if (plot && steps > MAX_HISTORY) {
+    throw new CliError(
+      tr(
+        `--plot draws the loss at every step, at most ${MAX_HISTORY} steps, but got ${
+          from.steps.given(steps)
+        }.`,
+        `--plot は毎回の Loss を描くので ${MAX_HISTORY} 回までですが、${
+          from.steps.given(steps)
+        } が指定されました。`,
+      ),
+      tr(
+        `Lower ${from.steps.name} to ${MAX_HISTORY} or less, or leave out --plot.`,
+        `${from.steps.name} を ${MAX_HISTORY} 以下にするか、--plot を外してください。`,
+      ),
+      2,
+    );
   }
-  return estimate;
-}
-
-/**
- * λmax(X·Xᵀ) for inputs X (k x n, rows of `rows`). X·Xᵀ (k x k) and Xᵀ·X
- * (n x n) have the same nonzero eigenvalues, so the smaller one is used.
- */
-function largestEigenvalue(
-  rows: readonly (readonly number[])[],
-): number {
-  const k = rows.length;
-  const n = rows[0].length;
-  const byInputs = k <= n;
-  const size = byInputs ? k : n;
-  const gram = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      let sum = 0;
-      if (byInputs) {
-        for (let s = 0; s < n; s++) sum += rows[i][s] * rows[j][s];
-      } else for (let p = 0; p < k; p++) sum += rows[p][i] * rows[p][j];
-      gram[i * size + j] = sum;
-    }
+  const records = Math.ceil(steps / logEvery);
+  if (records > MAX_HISTORY) {
+    const least = Math.ceil(steps / MAX_HISTORY);
+    throw new CliError(
+      tr(
+        `${from.steps.given(steps)} with ${
+          from.logEvery.given(logEvery)
+        } would record ${records} losses, more than the ${MAX_HISTORY} a run can keep.`,
+        `${from.steps.given(steps)} と ${
+          from.logEvery.given(logEvery)
+        } では Loss を ${records} 個記録することになりますが、記録できるのは ${MAX_HISTORY} 個までです。`,
+      ),
+      tr(
+        `Raise ${from.logEvery.name} to at least ${least}.`,
+        `${from.logEvery.name} を ${least} 以上にしてください。`,
+      ),
+      2,
+    );
   }
-  return size <= 200 ? jacobiLargest(gram, size) : powerLargest(gram, size);
 }
 
-/** `value` rounded down to two significant digits: 0.00641… → 0.0064. */
-function roundDown(value: number): number {
-  const unit = 10 ** (Math.floor(Math.log10(value)) - 1);
-  const rounded = Number((Math.floor(value / unit) * unit).toPrecision(2));
-  return rounded > 0 && rounded <= value ? rounded : value;
-}
-
-/** What the data allows, for the advice on a diverging run. */
-interface Stability {
-  /** λmax(x·xᵀ), x with a row of ones when the bias is trained. */
-  lambdaMax: number;
-  /** 1/λmax: the learning rates below it converge. */
-  limit: number;
-  /** About half the limit, rounded down to two significant digits. */
-  suggested: number;
-}
-
-/**
- * Gradient descent on Σ(w·x + b − d)² multiplies the error in w by
- * I − 2·lr·x·xᵀ at every step; it converges iff |1 − 2·lr·λ| < 1 for every
- * eigenvalue λ of x·xᵀ, that is iff lr < 1/λmax. The suggestion is half of
- * that (rounded down), which takes the stiffest direction to its minimum in
- * about one step.
- *
- * @returns The numbers, or undefined when x is all zeros (nothing diverges).
- */
-function stability(
-  x: Matrix,
-  trainBias: boolean,
-): Stability | undefined {
-  const lambdaMax = largestEigenvalue(stepInputs(x, trainBias));
-  if (!(lambdaMax > 0) || !Number.isFinite(lambdaMax)) return undefined;
-  return {
-    lambdaMax,
-    limit: 1 / lambdaMax,
-    suggested: roundDown(1 / (2 * lambdaMax)),
-  };
-}
+// ---------------------------------------------------------------------------
+// How large a learning rate the data allows (lib/perceptron.ts computes it)
 
 /** The hint: which learning rate to try, and why. */
 function advice(
@@ -533,6 +468,12 @@ function advice(
   s: Stability | undefined,
   trainBias: boolean,
 ): string {
+  if (s !== undefined && s.lambdaMax === Infinity) {
+    return tr(
+      "No learning rate is small enough: x is so large that λmax, the largest eigenvalue of x·xᵀ, overflows. Scale x down.",
+      "x の数が大きすぎて、どの学習率でも安定しません(x·xᵀ の最大固有値 λmax があふれます)。x を小さくしてください。",
+    );
+  }
   if (s === undefined || learningRate < s.limit) {
     return tr(
       `Try a smaller learning rate, such as --learning-rate ${
@@ -781,6 +722,29 @@ runMain(() => {
     logEvery: logEvery ?? base.logEvery ?? 10,
     trainBias: flags["train-bias"] ?? base.trainBias ?? false,
   };
+  const source = (flag: string, field: string, inFile: boolean): Source =>
+    inFile
+      ? {
+        name: tr(`${field} in ${flags.config}`, `${flags.config} の ${field}`),
+        given: (v) =>
+          tr(
+            `${field} ${v} in ${flags.config}`,
+            `${flags.config} の ${field} ${v}`,
+          ),
+      }
+      : { name: flag, given: (v) => `${flag} ${v}` };
+  checkLength(settings, flags.plot !== undefined, {
+    steps: source(
+      "--steps",
+      "steps",
+      steps === undefined && base.steps !== undefined,
+    ),
+    logEvery: source(
+      "--log-every",
+      "logEvery",
+      logEvery === undefined && base.logEvery !== undefined,
+    ),
+  });
 
   // The picture shows every step; the text shows every logEvery-th.
   const run = watchedTrain(settings, flags.plot !== undefined);

@@ -573,6 +573,9 @@ const tableEncoders = mod.fromTable(tableHeader, tableRows, { target: "kind" })
  */
 export const recipes: Record<string, unknown[][]> = {
   fromTable: [[tableHeader, tableRows, { target: "kind" }]],
+  // The article's perceptron; a random pairing of params and samples rarely
+  // fits, and a third argument is refused.
+  gradient: [[{ w, b }, { x, d }]],
   splitTable: [[
     ["x", "label"],
     Array.from({ length: 10 }, (_, i) => [String(i), i < 5 ? "low" : "high"]),

@@ -1,9 +1,12 @@
-// Regressions for the lib/ findings of the fuzz test (tests/fuzz_test.ts),
-// one test per finding, fixed in lib/: each spells out the call that once
-// slipped through and what it must do now. Expected values are worked out by
-// hand in the comments, never computed by the code under test.
+// Regressions for the lib/ findings of the fuzz test (tests/fuzz_test.ts)
+// and of a new user's review, one test per finding, fixed in lib/: each
+// spells out the call that once slipped through and what it must do now.
+// Expected values are worked out by hand in the comments, never computed by
+// the code under test.
 import assert from "node:assert/strict";
+import * as mod from "../mod.ts";
 import {
+  add,
   batchNorm,
   checkGrads,
   clipByGlobalNorm,
@@ -11,6 +14,8 @@ import {
   confusionTable,
   cosineDecay,
   createRng,
+  defineOp,
+  dot,
   dropout,
   evaluate,
   fit,
@@ -18,18 +23,28 @@ import {
   grad,
   l2Penalty,
   layers,
+  leakyRelu,
   logSoftmax,
   type Matrix,
   matrix,
   mlp,
   mnist,
   type Model,
+  mse,
   parseIdx,
+  relu,
+  scale,
   sgd,
+  softmax,
+  softmaxCrossEntropy,
   stepDecay,
+  sum,
   toArray,
+  train,
   valueAndGrad,
+  xor as xorData,
 } from "../mod.ts";
+import { parameterNames } from "./_junk.ts";
 
 /** For calls that the types forbid. */
 // deno-lint-ignore no-explicit-any
@@ -618,6 +633,358 @@ Deno.test("mnist names its files; parseIdx checks its name", () => {
     message:
       "Expected bytes of parseIdx(bytes, name) to be a Uint8Array, got undefined",
   });
+});
+
+// ------------------------------------------------- a new user's review
+
+/** The article's model and its one sample (section 1). */
+const article = {
+  params: { w, b: matrix([[1.2], [3.4]]) },
+  data: { x: matrix([[5], [2], [7]]), d: matrix([[1], [0]]) },
+};
+
+Deno.test("train refuses, before it starts, a history too long to keep and more than 1e9 steps", () => {
+  const fn = "train(params, data, options)";
+  const { params, data } = article;
+  // Once: 1e9 steps, each logged, ran half a minute and then died of V8's
+  // out-of-memory error, a C stack trace and exit 133. A million records
+  // take about 84 MB; a billion would take 84 GB.
+  const started = performance.now();
+  assert.throws(
+    () => train(params, data, { learningRate: 1e-4, steps: 1e9, logEvery: 1 }),
+    {
+      name: "RangeError",
+      message:
+        `Cannot record 1000000000 losses in ${fn}: options.steps 1000000000 with options.logEvery 1 records the loss every step, and the history holds at most 1000000; raise options.logEvery to at least 1000`,
+    },
+  );
+  assert.ok(performance.now() - started < 1000, "refused before training");
+  // Steps 0, 2, …, 2000000: ceil(2000001 / 2) = 1000001 records, one too
+  // many; every 3rd step gives 666667.
+  assert.throws(
+    () => train(params, data, { steps: 2_000_001, logEvery: 2 }),
+    {
+      name: "RangeError",
+      message:
+        `Cannot record 1000001 losses in ${fn}: options.steps 2000001 with options.logEvery 2 records the loss every 2 steps, and the history holds at most 1000000; raise options.logEvery to at least 3`,
+    },
+  );
+  // Exactly a million fit: steps 0, 2, …, 1999998.
+  const longest = train(params, data, { steps: 2_000_000, logEvery: 2 });
+  assert.equal(longest.history.length, 1_000_000);
+  assert.equal(longest.history[999_999].step, 1_999_998);
+  // The article's data takes about 125 ns a step: 1e9 steps is two
+  // minutes, and more is refused whatever logEvery is.
+  assert.throws(
+    () => train(params, data, { steps: 1e9 + 1, logEvery: 1e9 }),
+    {
+      name: "RangeError",
+      message:
+        `Expected options.steps of ${fn} to be a positive integer of at most 1000000000, got 1000000001; train longer by calling train again from the returned params`,
+    },
+  );
+});
+
+Deno.test("train's divergence message suggests a learning rate that is stable for the data", () => {
+  const fn = "train(params, data, options)";
+  const { params, data } = article;
+  // x = (5, 2, 7)ᵀ: λmax(x·xᵀ) = |x|² = 25 + 4 + 49 = 78, so rates below
+  // 1/78 = 0.01282… converge; the suggestion is 1/(2·78) = 0.00641…,
+  // rounded down to 0.0064. Once the suggestion was a tenth of the rate:
+  // 0.1 for 1, which diverges too (Infinity at step 132).
+  const stable =
+    "try a smaller learning rate, such as 0.0064: training is stable only below 1/λmax = 0.01282, where λmax = 78 is the largest eigenvalue of x·xᵀ";
+  assert.throws(() => train(params, data, { learningRate: 1, steps: 100 }), {
+    name: "RangeError",
+    message:
+      `Training diverged at step 70: the loss became Infinity with learning rate 1 in ${fn}; ${stable}`,
+  });
+  assert.throws(
+    () => train(params, data, { learningRate: 0.1, steps: 1000 }),
+    {
+      name: "RangeError",
+      message:
+        `Training diverged at step 132: the loss became Infinity with learning rate 0.1 in ${fn}; ${stable}`,
+    },
+  );
+  // The suggestion converges: the loss falls at every step.
+  const { history, finalLoss } = train(params, data, {
+    learningRate: 0.0064,
+    steps: 1000,
+  });
+  for (let i = 1; i < history.length; i++) {
+    assert.ok(history[i].loss <= history[i - 1].loss, `step ${i}`);
+  }
+  assert.ok(finalLoss < 1e-20);
+  // Training the bias adds an input that is always 1: λmax = 78 + 1 = 79,
+  // 1/79 = 0.012658… and 1/158 = 0.006329… → 0.0063.
+  assert.throws(
+    () =>
+      train(params, data, { learningRate: 0.05, steps: 300, trainBias: true }),
+    {
+      name: "RangeError",
+      message:
+        `Training diverged at step 183: the loss became Infinity with learning rate 0.05 in ${fn}; try a smaller learning rate, such as 0.0063: training is stable only below 1/λmax = 0.01266, where λmax = 79 is the largest eigenvalue of x·xᵀ, x with a row of ones for the trained bias`,
+    },
+  );
+  assert.ok(
+    train(params, data, {
+      learningRate: 0.0063,
+      steps: 1000,
+      trainBias: true,
+    }).finalLoss < 1e-20,
+  );
+  // A loss that overflows before any update: no learning rate helps.
+  assert.throws(
+    () => train({ w, b: matrix([[1e200], [0]]) }, data),
+    {
+      name: "RangeError",
+      message:
+        `Training diverged at step 0: the loss became Infinity with learning rate 0.0001 in ${fn}; that is the loss of the starting parameters, before any update, so the numbers in params or data are too large for float64: scale them down`,
+    },
+  );
+});
+
+Deno.test("leakyRelu, add, softmax, relu and dot refuse the argument they once ignored", () => {
+  const m = matrix([[-1]]);
+  // leakyRelu(m, 0.5) was leakyRelu(m): [[-0.01]], not [[-0.5]].
+  const leaky =
+    "Cannot call leakyRelu(m) with 2 arguments: it takes 1; it has no alpha option, and its slope for negative entries is always 0.01";
+  for (const extra of [0.5, { alpha: 0.5 }]) {
+    assert.throws(() => loose(leakyRelu)(m, extra), {
+      name: "TypeError",
+      message: leaky,
+    });
+  }
+  assert.deepEqual(toArray(leakyRelu(m)), [[-0.01]]);
+  // add(A, A, A) was A + A.
+  const a = matrix([[1, 2], [3, 4]]);
+  assert.throws(() => loose(add)(a, a, a), {
+    name: "TypeError",
+    message: "Cannot call add(a, b) with 3 arguments: it takes 2",
+  });
+  assert.throws(() => loose(softmax)(a, { axis: 0 }), {
+    name: "TypeError",
+    message:
+      "Cannot call softmax(m) with 2 arguments: it takes 1; it has no axis or other option, and always works down each column, as samples are columns",
+  });
+  assert.throws(() => loose(relu)(a, { foo: 1 }), {
+    name: "TypeError",
+    message: "Cannot call relu(m) with 2 arguments: it takes 1",
+  });
+  assert.throws(() => loose(dot)(a, a, { foo: 1 }), {
+    name: "TypeError",
+    message: "Cannot call dot(a, b) with 3 arguments: it takes 2",
+  });
+  // An optional options object is the last argument; none after it.
+  assert.throws(() => loose(sum)(a, {}, 1), {
+    name: "TypeError",
+    message: "Cannot call sum(m, options) with 3 arguments: it takes at most 2",
+  });
+  assert.throws(() => loose(xorData)(4), {
+    name: "TypeError",
+    message: "Cannot call xor() with 1 argument: it takes none",
+  });
+  // Refused inside a gradient as well.
+  assert.throws(() => grad((p: Matrix) => sum(loose(relu)(p, 2)))(a), {
+    name: "TypeError",
+    message: "Cannot call relu(m) with 2 arguments: it takes 1",
+  });
+  // An op takes what its forward declares, unless a parameter has a
+  // default (or is a rest parameter), which lets any number through.
+  const cube = defineOp({
+    name: "cube",
+    forward: (x: Matrix) => mod.map(x, (v) => v ** 3),
+    backward: (g, { args: [x] }) => mod.mul(g, scale(mod.mul(x, x), 3)),
+  });
+  for (
+    const call of [
+      () => loose(cube)(a, 2),
+      () => grad((p: Matrix) => sum(loose(cube)(p, 2)))(a),
+    ]
+  ) {
+    assert.throws(call, {
+      name: "TypeError",
+      message: 'Cannot call op "cube" with 2 arguments: its forward takes 1',
+    });
+  }
+  const scaled = defineOp({
+    name: "scaled",
+    forward: (x: Matrix, k: number = 2) => scale(x, k),
+    backward: (g, { args: [, k] }) => [scale(g, k ?? 2), null],
+  });
+  assert.deepEqual(toArray(scaled(m)), [[-2]]);
+  assert.deepEqual(toArray(scaled(m, 3)), [[-3]]);
+  // A bound forward does not show its parameters: any number goes too.
+  const bound = defineOp({
+    name: "bound",
+    forward: function (this: number, x: Matrix) {
+      return scale(x, this);
+    }.bind(4),
+    backward: (g) => scale(g, 4),
+  });
+  assert.deepEqual(toArray(loose(bound)(m, "ignored")), [[-4]]);
+});
+
+Deno.test("every export of mod.ts refuses an argument more than it takes", () => {
+  // Each export's parameters, as its source lists them: called with one
+  // more (all undefined), it must refuse the call before anything else;
+  // called with exactly as many, it must not.
+  const targets: [string, (...args: unknown[]) => unknown, string[]][] = [];
+  for (const [name, value] of Object.entries(mod)) {
+    if (typeof value === "function") {
+      // `new Matrix` refuses every call by design: it wants a private token.
+      if (name === "Matrix") continue;
+      const f = value as (...args: unknown[]) => unknown;
+      const isClass = /^class\b/.test(Function.prototype.toString.call(f));
+      targets.push(
+        isClass
+          ? [
+            `new ${name}`,
+            (...args) => Reflect.construct(f, args),
+            parameterNames(f),
+          ]
+          : [name, f, parameterNames(f)],
+      );
+    } else if (typeof value === "object" && value !== null) {
+      // A namespace (layers): its messages name dense(…) within layers.dense.
+      for (const [key, f] of Object.entries(value)) {
+        if (typeof f === "function") {
+          targets.push([key, loose(f), parameterNames(f)]);
+        }
+      }
+    }
+  }
+  assert.ok(targets.length >= 90, `only ${targets.length} exports found`);
+  for (const [name, f, params] of targets) {
+    const signature = `${name}(${params.join(", ")})`;
+    const n = params.length;
+    const takes = n === 0 ? "none" : `(at most )?${n}`;
+    const more = new Array(n + 1).fill(undefined);
+    assert.throws(() => f(...more), {
+      name: "TypeError",
+      message: new RegExp(
+        `^Cannot call ${escape(signature)} with ${
+          n + 1
+        } arguments?: it takes ${takes}(; .*)?$`,
+      ),
+    }, signature);
+    try {
+      f(...more.slice(1));
+    } catch (e) {
+      assert.doesNotMatch((e as Error).message, /^Cannot call /, signature);
+    }
+  }
+});
+
+Deno.test("softmaxCrossEntropy refuses labels that are not probability columns", () => {
+  const fn = "softmaxCrossEntropy(logits, oneHotLabels)";
+  const logits = matrix([[0], [5]]);
+  // Labels [[-1], [1]] once gave a loss of −5: −(−1·(lse − 0) + 1·(lse − 5))
+  // = −5 whatever lse is.
+  for (
+    const [labels, message] of [
+      [
+        [[-1], [1]],
+        `Expected oneHotLabels of ${fn} to hold probabilities from 0 to 1, one distribution per column (a one-hot column for a class), got -1 at row 0, column 0`,
+      ],
+      [
+        [[2], [0]],
+        `Expected oneHotLabels of ${fn} to hold probabilities from 0 to 1, one distribution per column (a one-hot column for a class), got 2 at row 0, column 0`,
+      ],
+      [
+        [[0.5], [0.4]],
+        `Expected each column of oneHotLabels of ${fn} to sum to 1 (within 1e-6), as a one-hot column does, got 0.9 for column 0`,
+      ],
+      // Class indices in a row, as in PyTorch, are not one-hot columns.
+      [
+        [[1, 0]],
+        `Expected each column of oneHotLabels of ${fn} to sum to 1 (within 1e-6), as a one-hot column does, got 0 for column 1`,
+      ],
+    ] as const
+  ) {
+    assert.throws(
+      () =>
+        softmaxCrossEntropy(
+          labels[0].length === 1 ? logits : matrix([[0, 5]]),
+          matrix(labels as unknown as number[][]),
+        ),
+      { name: "RangeError", message },
+    );
+  }
+  // The squared errors take any targets.
+  assert.equal(mse(logits, matrix([[-1], [1]])), (1 + 16) / 2);
+  // One-hot and soft labels stay accepted. With L = log(1 + e⁻⁵), the
+  // log-probabilities are −(5 + L) and −L: one-hot [0, 1] costs L, soft
+  // [0.9, 0.1] costs 0.9·(5 + L) + 0.1·L = 4.5 + L.
+  const l = Math.log1p(Math.exp(-5));
+  const near = (a: number, b: number) =>
+    assert.ok(
+      Math.abs(a - b) <= 1e-15 * Math.max(1, Math.abs(b)),
+      `${a} ≠ ${b}`,
+    );
+  near(softmaxCrossEntropy(logits, matrix([[0], [1]])), l);
+  near(softmaxCrossEntropy(logits, matrix([[0.9], [0.1]])), 4.5 + l);
+  // Thirds sum to 1 − 1.1e-16: rounding, inside the tolerance of 1e-6; a
+  // column 9e-7 short is too, 2e-6 short is not.
+  const third = 1 / 3;
+  near(
+    softmaxCrossEntropy(
+      matrix([[0], [0], [0]]),
+      matrix([[third], [third], [third]]),
+    ),
+    Math.log(3),
+  );
+  softmaxCrossEntropy(logits, matrix([[0.5], [0.5 - 9e-7]]));
+  assert.throws(
+    () => softmaxCrossEntropy(logits, matrix([[0.5], [0.5 - 2e-6]])),
+    {
+      name: "RangeError",
+      message:
+        "Expected each column of oneHotLabels of softmaxCrossEntropy(logits, oneHotLabels) to sum to 1 (within 1e-6), as a one-hot column does, got 0.9999979999999999 for column 0",
+    },
+  );
+});
+
+Deno.test("fit and evaluate refuse targets the cross-entropy cannot use, naming data.d", () => {
+  const { model, params } = mlp([2, 3, 2], 1);
+  const x = xor.x;
+  // Column 0 sums to 0.5; the others are soft or one-hot labels.
+  const d = matrix([[0.5, 0.5, 0, 0], [0, 0.5, 1, 1]]);
+  const tail =
+    `, as the loss "softmaxCrossEntropy" needs; for other targets choose options.loss "mse"`;
+  const fitFn = "fit(model, params, data, options)";
+  // The default loss is the cross-entropy.
+  assert.throws(() => fit(model, params, { x, d }, { epochs: 1 }), {
+    name: "RangeError",
+    message:
+      `Expected each column of data.d of ${fitFn} to sum to 1 (within 1e-6), as a one-hot column does, got 0.5 for column 0${tail}`,
+  });
+  assert.throws(
+    () =>
+      fit(model, params, xor, {
+        epochs: 1,
+        validation: { x, d: matrix([[1, 0, 2, 0], [0, 1, -1, 1]]) },
+      }),
+    {
+      name: "RangeError",
+      message:
+        `Expected options.validation.d of ${fitFn} to hold probabilities from 0 to 1, one distribution per column (a one-hot column for a class), got 2 at row 0, column 2${tail}`,
+    },
+  );
+  assert.throws(() => evaluate(model, params, { x, d }), {
+    name: "RangeError",
+    message:
+      `Expected each column of data.d of evaluate(model, params, data, options) to sum to 1 (within 1e-6), as a one-hot column does, got 0.5 for column 0${tail}`,
+  });
+  // With the squared error such targets are fine.
+  assert.equal(
+    fit(model, params, { x, d }, { epochs: 1, loss: "mse" }).history.length,
+    1,
+  );
+  assert.ok(
+    Number.isFinite(evaluate(model, params, { x, d }, { loss: "mse" }).loss),
+  );
 });
 
 /** A string as a regular expression that matches it literally. */

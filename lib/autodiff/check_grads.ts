@@ -11,6 +11,7 @@ import {
   assertInteger,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
 import { readTree, rebuild, type Structure } from "../core/_tree.ts";
@@ -126,6 +127,13 @@ export function checkGrads<P extends object>(
   params: P,
   options: CheckGradsOptions = {},
 ): number {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "checkGrads(f, params, options)",
+      arguments.length,
+      2,
+    );
+  }
   assertFunction(f, FN, "f");
   const o = readOptions(options, FN, [
     "directions",

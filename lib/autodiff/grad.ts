@@ -14,6 +14,7 @@ import {
   assertFiniteResult,
   assertFunction,
   describe,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import {
   dataOf,
@@ -311,6 +312,9 @@ export function gradientOf<P>(
 export function valueAndGrad<P extends object>(
   f: (params: P) => number | Matrix,
 ): (params: P) => ValueAndGrad<P> {
+  if (arguments.length > 1) {
+    throw tooManyArguments("valueAndGrad(f)", arguments.length);
+  }
   const fn = "valueAndGrad(f)(params)";
   assertFunction(f, "valueAndGrad(f)", "f");
   return (params) => gradientOf(f, params, fn);
@@ -340,6 +344,9 @@ export function valueAndGrad<P extends object>(
 export function grad<P extends object>(
   f: (params: P) => number | Matrix,
 ): (params: P) => P {
+  if (arguments.length > 1) {
+    throw tooManyArguments("grad(f)", arguments.length);
+  }
   const fn = "grad(f)(params)";
   assertFunction(f, "grad(f)", "f");
   return (params) => gradientOf(f, params, fn).grad;

@@ -14,6 +14,7 @@ import {
   assertMatrix,
   assertRecord,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, isMatrix, type Matrix } from "../core/_matrix.ts";
 import type { Structure } from "../core/_tree.ts";
@@ -153,6 +154,13 @@ export function computationGraph<P extends object>(
   params: P,
   options?: ComputationGraphOptions,
 ): ComputationGraph {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "computationGraph(f, params, options)",
+      arguments.length,
+      2,
+    );
+  }
   assertFunction(f, FN, "f");
   const opts = readOptions(options, FN, ["names", "maxEntries"]);
   const maxEntries = opts.maxEntries === undefined

@@ -11,6 +11,7 @@ import {
   assertMatrix,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 
@@ -56,6 +57,13 @@ export function numericalGradient(
   at: Matrix,
   options: NumericalGradientOptions = {},
 ): Matrix {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "numericalGradient(f, at, options)",
+      arguments.length,
+      2,
+    );
+  }
   const fn = "numericalGradient(f, at, options)";
   assertFunction(f, fn, "f");
   assertMatrix(at, fn, "at");

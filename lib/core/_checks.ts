@@ -36,6 +36,35 @@ export function count(n: number, noun: string): string {
   return `${n} ${noun.endsWith("y") ? `${noun.slice(0, -1)}ies` : `${noun}s`}`;
 }
 
+/**
+ * The TypeError for a call with more arguments than `signature` lists, such
+ * as "Cannot call relu(m) with 2 arguments: it takes 1": an extra argument
+ * would otherwise be ignored silently (`leakyRelu(m, 0.5)` is not a slope of
+ * 0.5). `required` is how many of the parameters must be given; when fewer
+ * than all, the message says "at most". `hint` says more, such as the option
+ * the function does not have. A function compares `arguments.length` itself
+ * (nearly free) and calls this only to throw:
+ *
+ *     if (arguments.length > 2) throw tooManyArguments("dot(a, b)", arguments.length);
+ */
+export function tooManyArguments(
+  signature: string,
+  got: number,
+  required?: number,
+  hint?: string,
+): TypeError {
+  const inside = signature.slice(signature.indexOf("(") + 1, -1).trim();
+  const max = inside === "" ? 0 : inside.split(",").length;
+  const takes = max === 0
+    ? "none"
+    : `${required !== undefined && required < max ? "at most " : ""}${max}`;
+  return new TypeError(
+    `Cannot call ${signature} with ${
+      count(got, "argument")
+    }: it takes ${takes}${hint === undefined ? "" : `; ${hint}`}`,
+  );
+}
+
 /** Throws a TypeError unless `value` is a Matrix. */
 export function assertMatrix(
   value: unknown,

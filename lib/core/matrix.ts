@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { assertMatrix, describe } from "./_checks.ts";
+import { assertMatrix, describe, tooManyArguments } from "./_checks.ts";
 import { dataOf, fromData, Matrix, nested } from "./_matrix.ts";
 
 export { Matrix };
@@ -40,6 +40,9 @@ export interface Samples {
  * ```
  */
 export function matrix(rows: readonly (readonly number[])[]): Matrix {
+  if (arguments.length > 1) {
+    throw tooManyArguments("matrix(rows)", arguments.length);
+  }
   if (!Array.isArray(rows)) {
     throw new TypeError(
       `Cannot build a matrix from ${
@@ -144,6 +147,9 @@ function assertSize(value: unknown, fn: string, name: string): void {
  * ```
  */
 export function zeros(rows: number, cols: number): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("zeros(rows, cols)", arguments.length);
+  }
   assertSize(rows, "zeros(rows, cols)", "rows");
   assertSize(cols, "zeros(rows, cols)", "cols");
   if (rows * cols > 2 ** 26) {
@@ -173,6 +179,9 @@ export function zeros(rows: number, cols: number): Matrix {
  * ```
  */
 export function identity(n: number): Matrix {
+  if (arguments.length > 1) {
+    throw tooManyArguments("identity(n)", arguments.length);
+  }
   assertSize(n, "identity(n)", "n");
   if (n > 8192) {
     throw new RangeError(
@@ -201,6 +210,9 @@ export function identity(n: number): Matrix {
  * ```
  */
 export function toArray(m: Matrix): number[][] {
+  if (arguments.length > 1) {
+    throw tooManyArguments("toArray(m)", arguments.length);
+  }
   assertMatrix(m, "toArray(m)", "m");
   return nested(m.rows, m.cols, dataOf(m));
 }

@@ -7,7 +7,12 @@
  *
  * @module
  */
-import { assertInteger, assertNumber, describe } from "./_checks.ts";
+import {
+  assertInteger,
+  assertNumber,
+  describe,
+  tooManyArguments,
+} from "./_checks.ts";
 
 /**
  * A seeded generator. Each call advances its private state, so the same seed
@@ -80,6 +85,9 @@ const MAX_SHUFFLE = 2 ** 26;
  * ```
  */
 export function createRng(seed: number): Rng {
+  if (arguments.length > 1) {
+    throw tooManyArguments("createRng(seed)", arguments.length);
+  }
   const fn = "createRng(seed)";
   if (typeof seed !== "number") {
     throw new TypeError(
@@ -188,6 +196,9 @@ export function createRng(seed: number): Rng {
  * ```
  */
 export function shuffle(n: number, rng: Rng): number[] {
+  if (arguments.length > 2) {
+    throw tooManyArguments("shuffle(n, rng)", arguments.length);
+  }
   const fn = "shuffle(n, rng)";
   assertInteger(n, fn, "n", 0, MAX_SHUFFLE);
   if (typeof (rng as Partial<Rng> | null)?.uniform !== "function") {

@@ -16,6 +16,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import { createRng, shuffle } from "../core/random.ts";
@@ -188,6 +189,9 @@ function checkEntries(rows: number, cols: number, fn: string, what: string) {
  * ```
  */
 export function oneHot(labels: readonly number[], classes: number): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("oneHot(labels, classes)", arguments.length);
+  }
   const fn = "oneHot(labels, classes)";
   assertInteger(classes, fn, "classes", 1, MAX_CLASSES);
   const list = checkLabels(labels, fn, "labels", classes);
@@ -222,6 +226,9 @@ export function fromSamples(
   samples: readonly (readonly number[])[],
   labels: readonly number[],
 ): Dataset {
+  if (arguments.length > 2) {
+    throw tooManyArguments("fromSamples(samples, labels)", arguments.length);
+  }
   const fn = "fromSamples(samples, labels)";
   if (!Array.isArray(samples) || samples.length === 0) {
     throw new TypeError(
@@ -300,6 +307,9 @@ export function fromSamples(
  * ```
  */
 export function xor(): Dataset {
+  if (arguments.length > 0) {
+    throw tooManyArguments("xor()", arguments.length);
+  }
   const labels = [0, 1, 1, 0];
   return {
     x: fromData(2, 4, new Float64Array([0, 0, 1, 1, 0, 1, 0, 1])),
@@ -341,6 +351,9 @@ function linspace(a: number, b: number, n: number): number[] {
  * ```
  */
 export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
+  if (arguments.length > 2) {
+    throw tooManyArguments("spiral(seed, options)", arguments.length, 1);
+  }
   const fn = "spiral(seed, options)";
   checkSeed(seed, fn);
   const opts = readOptions(options, fn, ["pointsPerClass", "classes", "noise"]);
@@ -411,6 +424,9 @@ export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
  * ```
  */
 export function moons(seed: number, options: MoonsOptions = {}): Dataset {
+  if (arguments.length > 2) {
+    throw tooManyArguments("moons(seed, options)", arguments.length, 1);
+  }
   const fn = "moons(seed, options)";
   checkSeed(seed, fn);
   const opts = readOptions(options, fn, ["samples", "noise"]);
@@ -499,6 +515,13 @@ export function trainTestSplit(
   seed: number,
   options: SplitOptions = {},
 ): Split {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "trainTestSplit(data, seed, options)",
+      arguments.length,
+      2,
+    );
+  }
   const fn = "trainTestSplit(data, seed, options)";
   assertRecord(data, fn, "data", "a data set { x, labels, oneHot, classes }");
   const { x, labels: rawLabels, classes: rawClasses } = data;

@@ -14,6 +14,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { fromData } from "../core/_matrix.ts";
 import { type Dataset, oneHot } from "./datasets.ts";
@@ -53,6 +54,9 @@ export interface Idx {
  * ```
  */
 export function parseIdx(bytes: Uint8Array, name = "bytes"): Idx {
+  if (arguments.length > 2) {
+    throw tooManyArguments("parseIdx(bytes, name)", arguments.length, 1);
+  }
   const fn = "parseIdx(bytes, name)";
   if (typeof name !== "string") {
     throw new TypeError(
@@ -158,6 +162,9 @@ export interface MnistOptions {
  * ```
  */
 export function mnist(files: MnistFiles, options: MnistOptions = {}): Dataset {
+  if (arguments.length > 2) {
+    throw tooManyArguments("mnist(files, options)", arguments.length, 1);
+  }
   const fn = "mnist(files, options)";
   assertRecord(files, fn, "files", "an object { images, labels } of bytes");
   const images = readIdx(files.images, "files.images", "files.images", fn);

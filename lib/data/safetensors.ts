@@ -26,7 +26,13 @@
  *
  * @module
  */
-import { assertRecord, count, describe, readOptions } from "../core/_checks.ts";
+import {
+  assertRecord,
+  count,
+  describe,
+  readOptions,
+  tooManyArguments,
+} from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 import { MAX_DEPTH, readTree, rebuild, type Structure } from "../core/_tree.ts";
 
@@ -155,6 +161,9 @@ export function toSafetensors(
   tree: object,
   options: ToSafetensorsOptions = {},
 ): Uint8Array {
+  if (arguments.length > 2) {
+    throw tooManyArguments("toSafetensors(tree, options)", arguments.length, 1);
+  }
   const fn = "toSafetensors(tree, options)";
   const o = readOptions(options, fn, ["name", "metadata"]);
   const rootName = o.name === undefined ? "params" : o.name;
@@ -364,6 +373,9 @@ interface Entry {
  * ```
  */
 export function fromSafetensors(bytes: Uint8Array): LoadedSafetensors {
+  if (arguments.length > 1) {
+    throw tooManyArguments("fromSafetensors(bytes)", arguments.length);
+  }
   const fn = "fromSafetensors(bytes)";
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(

@@ -37,6 +37,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { fromData, type Matrix } from "../core/_matrix.ts";
 import { trainTestSplit } from "./datasets.ts";
@@ -914,6 +915,12 @@ export function fromTable(
   rows: readonly (readonly string[])[],
   options: TableOptions,
 ): FittedTable {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "fromTable(header, rows, options)",
+      arguments.length,
+    );
+  }
   const fn = "fromTable(header, rows, options)";
   if (options === undefined) {
     throw new TypeError(
@@ -972,6 +979,12 @@ export function splitTable(
   seed: number,
   options: SplitTableOptions,
 ): TableSplit {
+  if (arguments.length > 4) {
+    throw tooManyArguments(
+      "splitTable(header, rows, seed, options)",
+      arguments.length,
+    );
+  }
   const fn = "splitTable(header, rows, seed, options)";
   if (typeof seed !== "number") {
     throw new TypeError(
@@ -1237,6 +1250,13 @@ export function applyEncoders(
   rows: readonly (readonly string[])[],
   options: ApplyEncodersOptions = {},
 ): EncodedTable {
+  if (arguments.length > 4) {
+    throw tooManyArguments(
+      "applyEncoders(encoders, header, rows, options)",
+      arguments.length,
+      3,
+    );
+  }
   const fn = "applyEncoders(encoders, header, rows, options)";
   const checked = readEncoders(encoders, fn);
   const o = readOptions(options, fn, ["lines", "headerLine"]);

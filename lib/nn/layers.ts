@@ -14,6 +14,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import type { Rng } from "../core/random.ts";
@@ -78,6 +79,13 @@ export function dense(
   outputs: number,
   options: DenseOptions = {},
 ): PlainLayer<DenseParams> {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "dense(inputs, outputs, options)",
+      arguments.length,
+      2,
+    );
+  }
   const fn = "layers.dense(inputs, outputs, options)";
   assertInteger(inputs, fn, "inputs", 1, 65536);
   assertInteger(outputs, fn, "outputs", 1, 65536);
@@ -156,6 +164,9 @@ export function dense(
  * ```
  */
 export function dropout(rate: number): PlainLayer<Record<string, never>> {
+  if (arguments.length > 1) {
+    throw tooManyArguments("dropout(rate)", arguments.length);
+  }
   const fn = "layers.dropout(rate)";
   assertInRange(rate, fn, "rate", 0, 1, "a number in [0, 1)");
   if (rate === 1) {
@@ -329,6 +340,9 @@ export function batchNorm(
   features: number,
   options: BatchNormLayerOptions = {},
 ): BatchNormLayer {
+  if (arguments.length > 2) {
+    throw tooManyArguments("batchNorm(features, options)", arguments.length, 1);
+  }
   const fn = "layers.batchNorm(features, options)";
   assertInteger(features, fn, "features", 1, 65536);
   const o = readOptions(options, fn, ["epsilon", "momentum"]);
@@ -513,6 +527,9 @@ export function conv2d(
   input: ImageShape,
   options: Conv2dLayerOptions,
 ): ImageLayer<DenseParams> {
+  if (arguments.length > 2) {
+    throw tooManyArguments("conv2d(input, options)", arguments.length);
+  }
   const fn = "layers.conv2d(input, options)";
   const shape = imageShape(input, fn);
   const o = readOptions(options, fn, [
@@ -603,6 +620,9 @@ export function maxPool(
   input: ImageShape,
   options: MaxPoolLayerOptions,
 ): ImageLayer<Record<string, never>> {
+  if (arguments.length > 2) {
+    throw tooManyArguments("maxPool(input, options)", arguments.length);
+  }
   const fn = "layers.maxPool(input, options)";
   const shape = imageShape(input, fn);
   const o = readOptions(options, fn, ["size", "stride"]);

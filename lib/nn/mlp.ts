@@ -9,6 +9,7 @@ import {
   assertInteger,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import type { Matrix } from "../core/_matrix.ts";
 import type { Params } from "../autodiff/grad.ts";
@@ -96,6 +97,9 @@ export function mlp(
   seed: number,
   options: MlpOptions = {},
 ): ModelAndParams {
+  if (arguments.length > 3) {
+    throw tooManyArguments("mlp(sizes, seed, options)", arguments.length, 2);
+  }
   const fn = "mlp(sizes, seed, options)";
   if (!Array.isArray(sizes)) {
     throw new TypeError(

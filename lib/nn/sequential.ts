@@ -9,6 +9,7 @@ import {
   assertMatrix,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { isMatrix, type Matrix } from "../core/_matrix.ts";
 import { createRng } from "../core/random.ts";
@@ -125,6 +126,9 @@ function asLayer(value: unknown, index: number, fn: string): Layer {
  * ```
  */
 export function sequential(layers: readonly LayerLike[]): Model {
+  if (arguments.length > 1) {
+    throw tooManyArguments("sequential(layers)", arguments.length);
+  }
   const fn = "sequential(layers)";
   if (!Array.isArray(layers)) {
     throw new TypeError(

@@ -7,7 +7,11 @@
  *
  * @module
  */
-import { assertFiniteResult, assertMatrix } from "../core/_checks.ts";
+import {
+  assertFiniteResult,
+  assertMatrix,
+  tooManyArguments,
+} from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 import { sigmoidOf } from "../kernels/_nn.ts";
 import { defineOp } from "../autodiff/define_op.ts";
@@ -26,6 +30,11 @@ interface ElementwiseSpec {
    * the result then skips the finite check, a second pass over it.
    */
   readonly bounded?: boolean;
+  /**
+   * What to tell a caller who passes a second argument, such as the options
+   * the function does not have.
+   */
+  readonly extraArgumentHint?: string;
   /** Writes g ⊙ f′(x) into `out`, given the input x and the output y = f(x). */
   readonly backward: (
     g: Float64Array,
@@ -36,8 +45,9 @@ interface ElementwiseSpec {
 }
 
 /**
- * Makes an elementwise op from its two loops, with the boundary check of its
- * argument and of a finite result. Adding an activation is one call of this.
+ * Makes an elementwise op from its two loops, with the boundary checks: one
+ * Matrix argument and no more (a second would be ignored silently), and a
+ * finite result. Adding an activation is one call of this.
  */
 export function elementwise(spec: ElementwiseSpec): Elementwise {
   const fn = `${spec.name}(m)`;
@@ -56,7 +66,12 @@ export function elementwise(spec: ElementwiseSpec): Elementwise {
       return fromData(g.rows, g.cols, out);
     },
   });
-  return (m) => {
+  const hint = spec.extraArgumentHint;
+  // A function, not an arrow: it counts its arguments.
+  return function (m: Matrix): Matrix {
+    if (arguments.length > 1) {
+      throw tooManyArguments(fn, arguments.length, undefined, hint);
+    }
     assertMatrix(m, fn, "m");
     return op(m);
   };
@@ -69,7 +84,7 @@ export function elementwise(spec: ElementwiseSpec): Elementwise {
  *
  * @param m The matrix.
  * @returns A matrix of values in [0, 1], with `m`'s shape.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  *
  * @example Usage
  * ```ts
@@ -96,7 +111,7 @@ export const sigmoid: Elementwise = elementwise({
  *
  * @param m The matrix.
  * @returns A matrix of values in [−1, 1], with `m`'s shape.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  *
  * @example Usage
  * ```ts
@@ -124,7 +139,7 @@ export const tanh: Elementwise = elementwise({
  *
  * @param m The matrix.
  * @returns A matrix of non-negative values, with `m`'s shape.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  *
  * @example Usage
  * ```ts
@@ -165,11 +180,13 @@ export const relu: Elementwise = elementwise({
 /**
  * The leaky rectified linear unit: v where v > 0, else 0.01·v (PyTorch's
  * default negative slope). Its derivative is 1 where v > 0 and 0.01
- * elsewhere (0.01 at the kink v = 0).
+ * elsewhere (0.01 at the kink v = 0). The slope is fixed: there is no alpha
+ * argument or option, and passing one throws rather than being ignored.
  *
  * @param m The matrix.
  * @returns A matrix with `m`'s shape.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is
+ * given.
  *
  * @example Usage
  * ```ts
@@ -182,6 +199,8 @@ export const relu: Elementwise = elementwise({
 export const leakyRelu: Elementwise = elementwise({
   name: "leakyRelu",
   bounded: true,
+  extraArgumentHint:
+    "it has no alpha option, and its slope for negative entries is always 0.01",
   forward(x, y) {
     for (let i = 0; i < y.length; i++) {
       y[i] = x[i] > 0 ? x[i] : 0.01 * x[i];
@@ -201,7 +220,7 @@ export const leakyRelu: Elementwise = elementwise({
  *
  * @param m The matrix.
  * @returns A matrix of positive values, with `m`'s shape.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  *
  * @example Stable at ±1000
  * ```ts
@@ -229,7 +248,7 @@ export const softplus: Elementwise = elementwise({
  *
  * @param m The matrix.
  * @returns A matrix of positive values, with `m`'s shape.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  * @throws {RangeError} When an entry is above about 709.78, where e^v
  * overflows.
  *
@@ -258,7 +277,7 @@ export const exp: Elementwise = elementwise({
  *
  * @param m A matrix of positive entries.
  * @returns A matrix with `m`'s shape.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  * @throws {RangeError} When an entry is zero or negative.
  *
  * @example Usage

@@ -11,6 +11,7 @@ import {
   assertMatrix,
   assertNumber,
   describe,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 import {
@@ -174,6 +175,9 @@ const scaleOp = defineOp({
  * ```
  */
 export function add(a: Matrix, b: Matrix): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("add(a, b)", arguments.length);
+  }
   assertMatrix(a, "add(a, b)", "a");
   assertMatrix(b, "add(a, b)", "b");
   return addOp(a, b);
@@ -200,6 +204,9 @@ export function add(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function sub(a: Matrix, b: Matrix): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("sub(a, b)", arguments.length);
+  }
   assertMatrix(a, "sub(a, b)", "a");
   assertMatrix(b, "sub(a, b)", "b");
   return subOp(a, b);
@@ -227,6 +234,9 @@ export function sub(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function mul(a: Matrix, b: Matrix): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("mul(a, b)", arguments.length);
+  }
   assertMatrix(a, "mul(a, b)", "a");
   assertMatrix(b, "mul(a, b)", "b");
   return mulOp(a, b);
@@ -252,6 +262,9 @@ export function mul(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function div(a: Matrix, b: Matrix): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("div(a, b)", arguments.length);
+  }
   assertMatrix(a, "div(a, b)", "a");
   assertMatrix(b, "div(a, b)", "b");
   return divOp(a, b);
@@ -275,6 +288,9 @@ export function div(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function scale(m: Matrix, k: number): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("scale(m, k)", arguments.length);
+  }
   assertMatrix(m, "scale(m, k)", "m");
   assertNumber(k, "scale(m, k)", "k");
   return scaleOp(m, k);
@@ -303,6 +319,9 @@ export function map(
   m: Matrix,
   f: (value: number, row: number, col: number) => number,
 ): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("map(m, f)", arguments.length);
+  }
   assertMatrix(m, "map(m, f)", "m");
   assertFunction(f, "map(m, f)", "f");
   if (activeTape !== null && activeTape.ids.has(m)) {

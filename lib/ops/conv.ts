@@ -15,6 +15,7 @@ import {
   count,
   listed,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import { matmul } from "../kernels/_matmul.ts";
@@ -361,6 +362,9 @@ export function conv2d(
   x: Matrix,
   options: Conv2dOptions,
 ): Matrix {
+  if (arguments.length > 3) {
+    throw tooManyArguments("conv2d(params, x, options)", arguments.length);
+  }
   assertRecord(params, CONV, "params", "an object { w, b } of matrices");
   const { w, b } = params;
   assertMatrix(w, CONV, "params.w");
@@ -513,6 +517,9 @@ export function conv2d(
  * ```
  */
 export function maxPool(x: Matrix, options: MaxPoolOptions): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("maxPool(x, options)", arguments.length);
+  }
   assertMatrix(x, POOL, "x");
   assertRecord(
     options,

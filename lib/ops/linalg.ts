@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { assertFiniteResult, assertMatrix, count } from "../core/_checks.ts";
+import {
+  assertFiniteResult,
+  assertMatrix,
+  count,
+  tooManyArguments,
+} from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import { matmul } from "../kernels/_matmul.ts";
 import { defineOp } from "../autodiff/define_op.ts";
@@ -67,6 +72,9 @@ const transposeOp = defineOp({
  * ```
  */
 export function dot(a: Matrix, b: Matrix): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("dot(a, b)", arguments.length);
+  }
   assertMatrix(a, "dot(a, b)", "a");
   assertMatrix(b, "dot(a, b)", "b");
   if (a.cols !== b.rows) {
@@ -97,6 +105,9 @@ export function dot(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function transpose(m: Matrix): Matrix {
+  if (arguments.length > 1) {
+    throw tooManyArguments("transpose(m)", arguments.length);
+  }
   assertMatrix(m, "transpose(m)", "m");
   return transposeOp(m);
 }

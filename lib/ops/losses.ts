@@ -6,7 +6,11 @@
  *
  * @module
  */
-import { assertMatrix, assertSameShape } from "../core/_checks.ts";
+import {
+  assertMatrix,
+  assertSameShape,
+  tooManyArguments,
+} from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import { sumOfSquaredDifferences } from "../kernels/_sum.ts";
 import { crossEntropyOf, logSoftmaxInto, softmaxInto } from "../kernels/_nn.ts";
@@ -28,6 +32,49 @@ function lossMatrix(loss: number, u: Matrix, fn: string): Matrix {
     );
   }
   return fromData(1, 1, new Float64Array([loss]));
+}
+
+/**
+ * How far a column of labels may sum from 1: soft labels such as
+ * [0.9, 0.05, 0.05] or [1/3, 1/3, 1/3] come out a few ulps off, while a
+ * mistake (a label of 2, a regression target, a row of class indices) is far
+ * off.
+ */
+export const LABEL_SUM_TOLERANCE = 1e-6;
+
+/**
+ * Throws a RangeError naming `fn` unless every column of `labels` is a
+ * probability distribution, as the cross-entropy needs: each entry from 0 to
+ * 1 and each column summing to 1 within LABEL_SUM_TOLERANCE.
+ * Other targets would give a wrong number (a label of −1 makes the loss
+ * negative). `hint` ends the message (such as which loss to use instead).
+ */
+export function assertProbabilityColumns(
+  labels: Matrix,
+  fn: string,
+  name: string,
+  hint = "",
+): void {
+  const data = dataOf(labels), r = labels.rows, n = labels.cols;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new RangeError(
+        `Expected ${name} of ${fn} to hold probabilities from 0 to 1, one distribution per column (a one-hot column for a class), got ${v} at row ${
+          Math.floor(i / n)
+        }, column ${i % n}${hint}`,
+      );
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    let total = 0;
+    for (let i = 0; i < r; i++) total += data[i * n + j];
+    if (!(Math.abs(total - 1) <= LABEL_SUM_TOLERANCE)) {
+      throw new RangeError(
+        `Expected each column of ${name} of ${fn} to sum to 1 (within 1e-6), as a one-hot column does, got ${total} for column ${j}${hint}`,
+      );
+    }
+  }
 }
 
 /** The gradients k·(u − d) for u and −k·(u − d) for d. */
@@ -135,6 +182,9 @@ export function squaredError<O extends ReduceOptions = ReduceOptions>(
   d: Matrix,
   options?: O,
 ): Reduced<O> {
+  if (arguments.length > 3) {
+    throw tooManyArguments("squaredError(u, d, options)", arguments.length, 2);
+  }
   const fn = "squaredError(u, d)";
   assertMatrix(u, fn, "u");
   assertMatrix(d, fn, "d");
@@ -167,6 +217,9 @@ export function mse<O extends ReduceOptions = ReduceOptions>(
   d: Matrix,
   options?: O,
 ): Reduced<O> {
+  if (arguments.length > 3) {
+    throw tooManyArguments("mse(u, d, options)", arguments.length, 2);
+  }
   const fn = "mse(u, d)";
   assertMatrix(u, fn, "u");
   assertMatrix(d, fn, "d");
@@ -185,11 +238,15 @@ export function mse<O extends ReduceOptions = ReduceOptions>(
  *
  * @param logits An r x n matrix of unnormalised scores, one column per sample.
  * @param oneHotLabels An r x n matrix whose columns are the target
- * distributions, usually one-hot (a single 1 in the true class's row).
+ * distributions, usually one-hot (a single 1 in the true class's row): every
+ * entry from 0 to 1 and every column summing to 1, within 1e-6 for the
+ * rounding of soft labels such as [1/3, 1/3, 1/3].
  * @param options `keepdims: true` returns a 1x1 Matrix instead of a number.
- * @returns The mean loss, a number of at least 0 for one-hot targets.
- * @throws {TypeError} When an argument is not a Matrix.
- * @throws {RangeError} When the shapes differ, or the loss overflows.
+ * @returns The mean loss, a number of at least 0.
+ * @throws {TypeError} When an argument is not a Matrix, or a fourth argument
+ * is given.
+ * @throws {RangeError} When the shapes differ, a label is outside [0, 1], a
+ * column of labels does not sum to 1, or the loss overflows.
  *
  * @example A sure right answer costs nothing, a sure wrong one a lot
  * ```ts
@@ -209,6 +266,13 @@ export function softmaxCrossEntropy<O extends ReduceOptions = ReduceOptions>(
   oneHotLabels: Matrix,
   options?: O,
 ): Reduced<O> {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "softmaxCrossEntropy(logits, oneHotLabels, options)",
+      arguments.length,
+      2,
+    );
+  }
   const fn = "softmaxCrossEntropy(logits, oneHotLabels)";
   assertMatrix(logits, fn, "logits");
   assertMatrix(oneHotLabels, fn, "oneHotLabels");
@@ -216,6 +280,7 @@ export function softmaxCrossEntropy<O extends ReduceOptions = ReduceOptions>(
     "logits",
     "oneHotLabels",
   ]);
+  assertProbabilityColumns(oneHotLabels, fn, "oneHotLabels");
   return reduced(
     softmaxCrossEntropyOp(logits, oneHotLabels),
     keepsDims(options, fn),

@@ -14,6 +14,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import type { Rng } from "../core/random.ts";
@@ -167,6 +168,13 @@ export function batchNorm(
   x: Matrix,
   options: BatchNormOptions = {},
 ): Matrix {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "batchNorm(params, x, options)",
+      arguments.length,
+      2,
+    );
+  }
   const fn = BATCH_NORM;
   assertRecord(params, fn, "params", "an object { gamma, beta } of matrices");
   const { gamma, beta } = params;
@@ -245,6 +253,9 @@ const dropoutOp = defineOp({
  * ```
  */
 export function dropout(x: Matrix, options: DropoutOptions): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("dropout(x, options)", arguments.length);
+  }
   const fn = "dropout(x, options)";
   assertMatrix(x, fn, "x");
   const o = readOptions(options, fn, ["rate", "rng"]);

@@ -11,6 +11,7 @@ import {
   assertMatrix,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix, shapeText } from "../core/_matrix.ts";
 import { pairwiseSum } from "../kernels/_sum.ts";
@@ -144,6 +145,9 @@ export function sum<O extends ReduceOptions = ReduceOptions>(
   m: Matrix,
   options?: O,
 ): Reduced<O> {
+  if (arguments.length > 2) {
+    throw tooManyArguments("sum(m, options)", arguments.length, 1);
+  }
   assertMatrix(m, "sum(m, options)", "m");
   const keep = keepsDims(options, "sum(m, options)");
   return reduced(sumOp(m), keep);
@@ -170,6 +174,9 @@ export function mean<O extends ReduceOptions = ReduceOptions>(
   m: Matrix,
   options?: O,
 ): Reduced<O> {
+  if (arguments.length > 2) {
+    throw tooManyArguments("mean(m, options)", arguments.length, 1);
+  }
   assertMatrix(m, "mean(m, options)", "m");
   const keep = keepsDims(options, "mean(m, options)");
   return reduced(meanOp(m), keep);
@@ -197,6 +204,9 @@ export function mean<O extends ReduceOptions = ReduceOptions>(
  * ```
  */
 export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("sumAxis(m, axis)", arguments.length);
+  }
   assertMatrix(m, "sumAxis(m, axis)", "m");
   if (axis !== 0 && axis !== 1) {
     const ErrorType = typeof axis === "number" ? RangeError : TypeError;

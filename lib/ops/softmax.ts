@@ -4,10 +4,18 @@
  *
  * @module
  */
-import { assertFiniteResult, assertMatrix } from "../core/_checks.ts";
+import {
+  assertFiniteResult,
+  assertMatrix,
+  tooManyArguments,
+} from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 import { logSoftmaxInto, softmaxInto } from "../kernels/_nn.ts";
 import { defineOp } from "../autodiff/define_op.ts";
+
+/** What to tell a caller who passes an axis: there is none to choose. */
+const COLUMNS =
+  "it has no axis or other option, and always works down each column, as samples are columns";
 
 const softmaxOp = defineOp({
   name: "softmax",
@@ -65,7 +73,7 @@ const logSoftmaxOp = defineOp({
  *
  * @param m An r x n matrix of logits, one column per sample.
  * @returns An r x n matrix whose columns are positive and sum to 1.
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  *
  * @example Usage
  * ```ts
@@ -77,6 +85,9 @@ const logSoftmaxOp = defineOp({
  * ```
  */
 export function softmax(m: Matrix): Matrix {
+  if (arguments.length > 1) {
+    throw tooManyArguments("softmax(m)", arguments.length, 1, COLUMNS);
+  }
   assertMatrix(m, "softmax(m)", "m");
   return softmaxOp(m);
 }
@@ -89,7 +100,7 @@ export function softmax(m: Matrix): Matrix {
  *
  * @param m An r x n matrix of logits, one column per sample.
  * @returns An r x n matrix of log-probabilities (each at most 0).
- * @throws {TypeError} When `m` is not a Matrix.
+ * @throws {TypeError} When `m` is not a Matrix, or a second argument is given.
  * @throws {RangeError} When a result overflows (logits of a column more
  * than about 1.8e308 apart).
  *
@@ -102,6 +113,9 @@ export function softmax(m: Matrix): Matrix {
  * ```
  */
 export function logSoftmax(m: Matrix): Matrix {
+  if (arguments.length > 1) {
+    throw tooManyArguments("logSoftmax(m)", arguments.length, 1, COLUMNS);
+  }
   assertMatrix(m, "logSoftmax(m)", "m");
   return logSoftmaxOp(m);
 }

@@ -10,6 +10,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
 import { createRng, type Rng, shuffle } from "../core/random.ts";
@@ -19,12 +20,14 @@ import type { Model } from "../nn/sequential.ts";
 import {
   checkModel,
   checkSamples,
+  CROSS_ENTROPY_LABELS,
   evaluate,
   type Loss,
   lossFunction,
   lossValue,
 } from "./metrics.ts";
 import type { Samples } from "../core/matrix.ts";
+import { assertProbabilityColumns } from "../ops/losses.ts";
 import { adam, type Optimizer, type OptimizerState } from "./optimizers.ts";
 
 /** One epoch of {@linkcode fit}'s history. */
@@ -124,6 +127,12 @@ export interface FitOptions {
    */
   state?: readonly Params[];
 }
+
+/** The most epochs {@linkcode fit} runs (`options.epochs`). */
+export const MAX_EPOCHS = 1e7;
+
+/** The largest mini-batch {@linkcode fit} takes (`options.batchSize`), 2^26. */
+export const MAX_BATCH_SIZE = 2 ** 26;
 
 /** What {@linkcode fit} returns. */
 export interface FitResult {
@@ -248,8 +257,10 @@ function gatherSamples(
  * accuracy, and the optimizer's state.
  * @throws {TypeError} When an argument or option has the wrong type.
  * @throws {RangeError} When the shapes do not fit, an option is out of
- * range, or training diverges (the loss or the parameters stop being
- * finite; the message names the epoch).
+ * range, the targets are not probability columns (entries from 0 to 1, each
+ * column summing to 1 within 1e-6, such as one-hot columns) while the loss
+ * is "softmaxCrossEntropy", the default, or training diverges (the loss or
+ * the parameters stop being finite; the message names the epoch).
  *
  * @example Learning XOR
  * ```ts
@@ -275,6 +286,13 @@ export function fit(
   data: Samples,
   options: FitOptions = {},
 ): FitResult {
+  if (arguments.length > 4) {
+    throw tooManyArguments(
+      "fit(model, params, data, options)",
+      arguments.length,
+      3,
+    );
+  }
   const fn = "fit(model, params, data, options)";
   checkModel(model, params, fn, ["apply", "applyWithState", "initState"]);
   const { x, d } = checkSamples(data, fn, "data");
@@ -289,13 +307,19 @@ export function fit(
     "onStep",
     "state",
   ]);
-  const epochs = assertInteger(o.epochs ?? 10, fn, "options.epochs", 1, 1e7);
+  const epochs = assertInteger(
+    o.epochs ?? 10,
+    fn,
+    "options.epochs",
+    1,
+    MAX_EPOCHS,
+  );
   const batchSize = assertInteger(
     o.batchSize ?? 32,
     fn,
     "options.batchSize",
     1,
-    2 ** 26,
+    MAX_BATCH_SIZE,
   );
   const optimizer = (o.optimizer ?? adam(0.001)) as Optimizer;
   assertRecord(
@@ -339,6 +363,17 @@ export function fit(
     throw new RangeError(
       `Cannot train a model of ${probe.rows} outputs towards data.d of ${d.rows} rows in ${fn}: data.d must have one row per output`,
     );
+  }
+  if ((o.loss ?? "softmaxCrossEntropy") === "softmaxCrossEntropy") {
+    assertProbabilityColumns(d, fn, "data.d", CROSS_ENTROPY_LABELS);
+    if (validation !== undefined) {
+      assertProbabilityColumns(
+        validation.d,
+        fn,
+        "options.validation.d",
+        CROSS_ENTROPY_LABELS,
+      );
+    }
   }
 
   const n = x.cols;

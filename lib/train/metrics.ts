@@ -13,13 +13,23 @@ import {
   count,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, isMatrix, type Matrix } from "../core/_matrix.ts";
 import type { Samples } from "../core/matrix.ts";
 import { classesOf, countCorrect } from "../kernels/_nn.ts";
 import type { Params } from "../autodiff/grad.ts";
-import { mse, softmaxCrossEntropy, squaredError } from "../ops/losses.ts";
+import {
+  assertProbabilityColumns,
+  mse,
+  softmaxCrossEntropy,
+  squaredError,
+} from "../ops/losses.ts";
 import type { Model } from "../nn/sequential.ts";
+
+/** The end of a message on labels that softmaxCrossEntropy cannot use. */
+export const CROSS_ENTROPY_LABELS =
+  `, as the loss "softmaxCrossEntropy" needs; for other targets choose options.loss "mse"`;
 
 /** The built-in losses, by name. */
 export type LossName = "softmaxCrossEntropy" | "mse" | "squaredError";
@@ -169,8 +179,10 @@ export interface EvaluateOptions {
  * function) or `params` not an array with one entry per layer, `data` is
  * not `{ x, d }` of matrices, `loss` is not a known name or a function, or
  * an option is unknown.
- * @throws {RangeError} When the shapes do not fit, or the loss is not a
- * finite number (it overflows).
+ * @throws {RangeError} When the shapes do not fit, the targets are not
+ * probability columns (entries from 0 to 1, each column summing to 1 within
+ * 1e-6, such as one-hot columns) while the loss is "softmaxCrossEntropy",
+ * the default, or the loss is not a finite number (it overflows).
  *
  * @example Usage
  * ```ts
@@ -191,6 +203,13 @@ export function evaluate(
   data: Samples,
   options: EvaluateOptions = {},
 ): Evaluation {
+  if (arguments.length > 4) {
+    throw tooManyArguments(
+      "evaluate(model, params, data, options)",
+      arguments.length,
+      3,
+    );
+  }
   const fn = "evaluate(model, params, data, options)";
   checkModel(model, params, fn, ["apply"]);
   const { x, d } = checkSamples(data, fn, "data");
@@ -207,6 +226,9 @@ export function evaluate(
     );
   }
   assertSameShape(y, d, fn, "compare the output", ["the output", "data.d"]);
+  if ((o.loss ?? "softmaxCrossEntropy") === "softmaxCrossEntropy") {
+    assertProbabilityColumns(d, fn, "data.d", CROSS_ENTROPY_LABELS);
+  }
   return {
     loss: lossValue(f(y, d, params), fn),
     accuracy: countCorrect(dataOf(y), dataOf(d), d.rows, d.cols) / d.cols,
@@ -237,6 +259,9 @@ export function evaluate(
  * ```
  */
 export function accuracy(output: Matrix, targets: Matrix): number {
+  if (arguments.length > 2) {
+    throw tooManyArguments("accuracy(output, targets)", arguments.length);
+  }
   const fn = "accuracy(output, targets)";
   assertMatrix(output, fn, "output");
   assertMatrix(targets, fn, "targets");
@@ -267,6 +292,9 @@ export function accuracy(output: Matrix, targets: Matrix): number {
  * ```
  */
 export function argmax(m: Matrix): number[] {
+  if (arguments.length > 1) {
+    throw tooManyArguments("argmax(m)", arguments.length);
+  }
   assertMatrix(m, "argmax(m)", "m");
   return Array.from(classesOf(dataOf(m), m.rows, m.cols));
 }
@@ -323,6 +351,12 @@ export interface Confusion {
  * ```
  */
 export function confusionMatrix(output: Matrix, targets: Matrix): Confusion {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "confusionMatrix(output, targets)",
+      arguments.length,
+    );
+  }
   const fn = "confusionMatrix(output, targets)";
   assertMatrix(output, fn, "output");
   assertMatrix(targets, fn, "targets");
@@ -403,6 +437,13 @@ export function confusionTable(
   confusion: Confusion,
   labels?: readonly string[],
 ): string {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "confusionTable(confusion, labels)",
+      arguments.length,
+      1,
+    );
+  }
   const fn = "confusionTable(confusion, labels)";
   assertRecord(confusion, fn, "confusion", "the result of confusionMatrix");
   const k = confusion.classes;

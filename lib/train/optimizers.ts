@@ -29,6 +29,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, type Matrix } from "../core/_matrix.ts";
 import { defineOp } from "../autodiff/define_op.ts";
@@ -336,6 +337,9 @@ export function sgd(
   learningRate: LearningRate = 0.01,
   options: SgdOptions = {},
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments("sgd(learningRate, options)", arguments.length, 0);
+  }
   const fn = "sgd(learningRate, options)";
   const { rate, text } = checkLearningRate(learningRate, fn);
   const o = readOptions(options, fn, ["weightDecay"]);
@@ -426,6 +430,13 @@ export function momentum(
   learningRate: LearningRate = 0.01,
   options: MomentumOptions = {},
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "momentum(learningRate, options)",
+      arguments.length,
+      0,
+    );
+  }
   return momentumKind("momentum", learningRate, options);
 }
 
@@ -458,6 +469,13 @@ export function nesterov(
   learningRate: LearningRate = 0.01,
   options: MomentumOptions = {},
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "nesterov(learningRate, options)",
+      arguments.length,
+      0,
+    );
+  }
   return momentumKind("nesterov", learningRate, options);
 }
 
@@ -497,6 +515,13 @@ export function adagrad(
   learningRate: LearningRate = 0.01,
   options: AdaptiveOptions = {},
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "adagrad(learningRate, options)",
+      arguments.length,
+      0,
+    );
+  }
   const fn = "adagrad(learningRate, options)";
   const { rate, text } = checkLearningRate(learningRate, fn);
   const o = readOptions(options, fn, ["epsilon", "weightDecay"]);
@@ -567,6 +592,13 @@ export function rmsprop(
   learningRate: LearningRate = 0.01,
   options: RmspropOptions = {},
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "rmsprop(learningRate, options)",
+      arguments.length,
+      0,
+    );
+  }
   const fn = "rmsprop(learningRate, options)";
   const { rate, text } = checkLearningRate(learningRate, fn);
   const o = readOptions(options, fn, ["decay", "epsilon", "weightDecay"]);
@@ -702,6 +734,9 @@ export function adam(
   learningRate: LearningRate = 0.001,
   options: AdamOptions = {},
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments("adam(learningRate, options)", arguments.length, 0);
+  }
   return adamKind("adam", learningRate, options, 0);
 }
 
@@ -732,6 +767,9 @@ export function adamw(
   learningRate: LearningRate = 0.001,
   options: AdamOptions = {},
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments("adamw(learningRate, options)", arguments.length, 0);
+  }
   return adamKind("adamw", learningRate, options, 0.01);
 }
 
@@ -774,6 +812,9 @@ export function stepDecay(
   initial: number,
   options: { every: number; gamma?: number },
 ): Schedule {
+  if (arguments.length > 2) {
+    throw tooManyArguments("stepDecay(initial, options)", arguments.length);
+  }
   const fn = "stepDecay(initial, options)";
   const lr0 = checkRate(initial, fn, "initial");
   const o = readOptions(options, fn, ["every", "gamma"]);
@@ -832,6 +873,9 @@ export function cosineDecay(
   initial: number,
   options: { steps: number; minimum?: number },
 ): Schedule {
+  if (arguments.length > 2) {
+    throw tooManyArguments("cosineDecay(initial, options)", arguments.length);
+  }
   const fn = "cosineDecay(initial, options)";
   const lr0 = checkRate(initial, fn, "initial");
   const o = readOptions(options, fn, ["steps", "minimum"]);
@@ -881,6 +925,9 @@ export function cosineDecay(
  * ```
  */
 export function globalNorm(tree: object): number {
+  if (arguments.length > 1) {
+    throw tooManyArguments("globalNorm(tree)", arguments.length);
+  }
   const fn = "globalNorm(tree)";
   return normOf(leavesOf(tree, fn, "tree"), fn, "tree");
 }
@@ -935,6 +982,12 @@ export function clipByGlobalNorm(
   optimizer: Optimizer,
   maxNorm: number,
 ): Optimizer {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "clipByGlobalNorm(optimizer, maxNorm)",
+      arguments.length,
+    );
+  }
   const fn = "clipByGlobalNorm(optimizer, maxNorm)";
   assertRecord(optimizer, fn, "optimizer", "an optimizer such as adam(0.001)");
   if (
@@ -1008,6 +1061,9 @@ export function clipByGlobalNorm(
  * ```
  */
 export function l2Penalty(tree: object, lambda: number): Matrix {
+  if (arguments.length > 2) {
+    throw tooManyArguments("l2Penalty(tree, lambda)", arguments.length);
+  }
   const fn = "l2Penalty(tree, lambda)";
   const leaves = leavesOf(tree, fn, "tree");
   const k = assertInRange(

@@ -1,7 +1,7 @@
 // What the SVG charts share: the palette, number formatting and escaping,
 // round-numbered ticks, the axes and frame, the document wrapper, and the two
 // argument checks that lib/core/_checks.ts does not have (strings, booleans).
-import { describe } from "../core/_checks.ts";
+import { describe, tooManyArguments } from "../core/_checks.ts";
 
 // Tableau 10: distinct in colour and still apart in grey.
 const PALETTE = [
@@ -286,9 +286,13 @@ export class Svg {
    * picture in Jupyter. The text is kept as given.
    *
    * @param markup The SVG document, as text.
-   * @throws {TypeError} When `markup` is not a string.
+   * @throws {TypeError} When `markup` is not a string, or a second argument
+   * is given.
    */
   constructor(markup: string) {
+    if (arguments.length > 1) {
+      throw tooManyArguments("new Svg(markup)", arguments.length);
+    }
     if (typeof markup !== "string") {
       throw new TypeError(
         `Expected markup of new Svg(markup) to be the SVG document as a string, got ${

@@ -13,6 +13,7 @@ import {
   count,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import {
   assertString,
@@ -156,6 +157,13 @@ export function confusionHeatmap(
   confusion: ConfusionCounts,
   options: ConfusionHeatmapOptions = {},
 ): Svg {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "confusionHeatmap(confusion, options)",
+      arguments.length,
+      1,
+    );
+  }
   assertRecord(confusion, FN, "confusion", "the result of confusionMatrix");
   const k = confusion.classes;
   if (typeof k !== "number") {

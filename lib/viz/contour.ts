@@ -14,6 +14,7 @@ import {
   assertNumber,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { colorOf, num, type Svg } from "./_svg.ts";
 import {
@@ -284,6 +285,13 @@ export function contourPaths(
   paths: readonly ContourPath[],
   options: ContourPathsOptions = {},
 ): Svg {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "contourPaths(f, paths, options)",
+      arguments.length,
+      2,
+    );
+  }
   assertFunction(f, FN, "f");
   const list = readPaths(paths);
   const o = readOptions(options, FN, [

@@ -15,6 +15,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, fromData, isMatrix, type Matrix } from "../core/_matrix.ts";
 import {
@@ -462,6 +463,13 @@ export function decisionBoundary(
   data: LabelledPoints,
   options: DecisionBoundaryOptions = {},
 ): Svg {
+  if (arguments.length > 3) {
+    throw tooManyArguments(
+      "decisionBoundary(predict, data, options)",
+      arguments.length,
+      2,
+    );
+  }
   const fn = "decisionBoundary(predict, data, options)";
   assertFunction(predict, fn, "predict");
   assertRecord(data, fn, "data", "an object { x, labels }");

@@ -16,6 +16,7 @@ import {
   assertRecord,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import type {
   ComputationGraph,
@@ -316,6 +317,9 @@ export function toDot(
   graph: ComputationGraph,
   options?: ToDotOptions,
 ): string {
+  if (arguments.length > 2) {
+    throw tooManyArguments("toDot(graph, options)", arguments.length, 1);
+  }
   const fn = "toDot(graph, options)";
   const g = checkGraph(graph, fn);
   depths(g, fn);
@@ -452,6 +456,9 @@ export function graphSvg(
   graph: ComputationGraph,
   options?: GraphSvgOptions,
 ): Svg {
+  if (arguments.length > 2) {
+    throw tooManyArguments("graphSvg(graph, options)", arguments.length, 1);
+  }
   const fn = "graphSvg(graph, options)";
   const g = checkGraph(graph, fn);
   const depth = depths(g, fn);

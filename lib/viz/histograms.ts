@@ -12,6 +12,7 @@ import {
   assertNumber,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { assertString, colorOf, escapeXml, num, type Svg } from "./_svg.ts";
 import {
@@ -232,6 +233,9 @@ export function histogramGrid(
   rows: readonly HistogramRow[],
   options: HistogramGridOptions = {},
 ): Svg {
+  if (arguments.length > 2) {
+    throw tooManyArguments("histogramGrid(rows, options)", arguments.length, 1);
+  }
   const list = readRows(rows);
   const o = readOptions(options, FN, [
     "title",

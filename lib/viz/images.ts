@@ -15,6 +15,7 @@ import {
   describe,
   listed,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { dataOf, isMatrix, type Matrix } from "../core/_matrix.ts";
 import {
@@ -254,6 +255,9 @@ export function imageGrid(
   images: Matrix | readonly ImagePanel[],
   options: ImageGridOptions = {},
 ): Svg {
+  if (arguments.length > 2) {
+    throw tooManyArguments("imageGrid(images, options)", arguments.length, 1);
+  }
   let panels: Panel[];
   if (isMatrix(images)) {
     panels = [{ images, label: "" }];

@@ -11,6 +11,7 @@ import {
   assertNumber,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { isMatrix } from "../core/_matrix.ts";
 import {
@@ -283,6 +284,9 @@ export function lineChart(
   data: readonly number[] | readonly LineSeries[] | readonly object[],
   options: LineChartOptions = {},
 ): Svg {
+  if (arguments.length > 2) {
+    throw tooManyArguments("lineChart(data, options)", arguments.length, 1);
+  }
   const fn = "lineChart(data, options)";
   const opts = readOptions(options, fn, [
     "title",

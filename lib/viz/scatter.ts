@@ -14,6 +14,7 @@ import {
   assertNumber,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import {
   assertString,
@@ -218,6 +219,9 @@ export function scatterPlot(
   points: readonly ScatterPoint[],
   options: ScatterPlotOptions = {},
 ): Svg {
+  if (arguments.length > 2) {
+    throw tooManyArguments("scatterPlot(points, options)", arguments.length, 1);
+  }
   const list = readPoints(points);
   const o = readOptions(options, FN, [
     "title",

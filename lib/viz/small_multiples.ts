@@ -14,6 +14,7 @@ import {
   assertNumber,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 import { assertBoolean, assertString, colorOf, num, type Svg } from "./_svg.ts";
 import {
@@ -278,6 +279,13 @@ export function lineChartGrid(
   panels: readonly LinePanel[],
   options: LineChartGridOptions = {},
 ): Svg {
+  if (arguments.length > 2) {
+    throw tooManyArguments(
+      "lineChartGrid(panels, options)",
+      arguments.length,
+      1,
+    );
+  }
   const list = readPanels(panels);
   const o = readOptions(options, FN, [
     "title",

@@ -9,6 +9,7 @@ import {
   assertNumber,
   describe,
   readOptions,
+  tooManyArguments,
 } from "../core/_checks.ts";
 
 const BARS = "▁▂▃▄▅▆▇█";
@@ -124,6 +125,9 @@ export function sparkline(
   values: readonly number[],
   options: SparklineOptions = {},
 ): string {
+  if (arguments.length > 2) {
+    throw tooManyArguments("sparkline(values, options)", arguments.length, 1);
+  }
   const fn = "sparkline(values, options)";
   const series = checkValues(values, fn);
   const opts = readOptions(options, fn, ["width"]);
@@ -175,6 +179,9 @@ export function asciiChart(
   values: readonly number[],
   options: AsciiChartOptions = {},
 ): string {
+  if (arguments.length > 2) {
+    throw tooManyArguments("asciiChart(values, options)", arguments.length, 1);
+  }
   const fn = "asciiChart(values, options)";
   const series = checkValues(values, fn);
   const opts = readOptions(options, fn, ["width", "height", "digits"]);
