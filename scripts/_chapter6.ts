@@ -157,15 +157,17 @@ export function parseScriptFlags<T extends Record<string, FlagSpec>>(
 }
 
 /**
- * A count flag no larger than `max`, or `fallback` when not given.
+ * A count flag from `min` to `max`, or `fallback` when not given.
  *
  * @param text The flag's value, if given.
  * @param flag The flag's name, for messages.
  * @param max The largest count allowed.
  * @param fallback The default.
- * @param why What `max` is, for the message.
+ * @param why What `max` is, for the message, e.g. `msg("imagesThereAre")`.
+ * @param min The smallest count allowed.
  * @returns The count.
- * @throws {CliError} When the value is not a count from 1 to `max`.
+ * @throws {CliError} (exit code 2) When the value is not a count from `min`
+ * to `max`, written in digits.
  */
 export function parseBoundedCount(
   text: string | undefined,
@@ -173,20 +175,10 @@ export function parseBoundedCount(
   max: number,
   fallback: number,
   why = "",
+  min = 1,
 ): number {
   if (text === undefined) return fallback;
-  const n = parseCount(text, flag);
-  if (n > max) {
-    throw new CliError(
-      tr(
-        `${flag} must be at most ${max}${why ? `, ${why}` : ""}, got ${n}.`,
-        `${flag} は ${max} 以下にしてください(指定された値: ${n})。`,
-      ),
-      undefined,
-      2,
-    );
-  }
-  return n;
+  return parseCount(text, flag, { min, max, why });
 }
 
 /**

@@ -43,6 +43,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { MAX_BATCH_SIZE, MAX_EPOCHS } from "../lib/train/fit.ts";
+
+export { MAX_BATCH_SIZE, MAX_EPOCHS };
 
 // ---------------------------------------------------------------------------
 // Languages and the message table
@@ -162,14 +165,20 @@ export const MESSAGES = {
       `${flag} は 0 より大きい数にしてください(指定された値: ${text})。`,
   },
   notACount: {
-    en: (flag: string, text: string) =>
-      `${flag} must be a whole number of at least 1, got ${
-        JSON.stringify(text)
-      }.`,
-    ja: (flag: string, text: string) =>
-      `${flag} は 1 以上の整数にしてください(指定された値: ${
+    en: (flag: string, text: string, min: string, max: string, why: string) =>
+      `${flag} must be a whole number written in digits, from ${min} to ${max}${
+        why ? ` (${why})` : ""
+      }, got ${JSON.stringify(text)}.`,
+    ja: (flag: string, text: string, min: string, max: string, why: string) =>
+      `${flag} は ${min} から ${max}${
+        why ? `(${why})` : " "
+      }までの整数を、数字だけで指定してください(指定された値: ${
         JSON.stringify(text)
       })。`,
+  },
+  imagesThereAre: {
+    en: () => "the images there are",
+    ja: () => "画像の数",
   },
   badLang: {
     en: (text: string) =>
@@ -242,6 +251,10 @@ export const MESSAGES = {
   noSuchDirectory: {
     en: (dir: string) => `the directory ${dir} does not exist.`,
     ja: (dir: string) => `ディレクトリ ${dir} がありません。`,
+  },
+  notADirectory: {
+    en: (dir: string) => `${dir} is not a directory.`,
+    ja: (dir: string) => `${dir} はディレクトリではありません。`,
   },
 } as const;
 
@@ -613,23 +626,77 @@ export function parseNumber(
   return value;
 }
 
+/** The range {@linkcode parseCount} accepts. */
+export interface CountRange {
+  /**
+   * The smallest count.
+   *
+   * @default {1}
+   */
+  min?: number;
+  /**
+   * The largest count.
+   *
+   * @default {Number.MAX_SAFE_INTEGER}
+   */
+  max?: number;
+  /** What the largest count is, for the message, e.g. "the images there are". */
+  why?: string;
+}
+
 /**
- * Parses a flag's text as a count: a whole number of at least 1, written in
- * digits only (no sign, point or exponent).
+ * Parses a flag's text as a count: a whole number written in digits only
+ * (no sign but `+`, no point or exponent), from `range.min` to `range.max`.
+ * The message says exactly that, with the range: "--epochs must be a whole
+ * number written in digits, from 1 to 10000000, got "1e2"."
  *
  * @param text The flag's value.
  * @param flag The flag's name, for the message, e.g. `--steps`.
+ * @param range The smallest and largest count (default 1 and
+ * `Number.MAX_SAFE_INTEGER`), and what the largest is.
  * @returns The count.
- * @throws {CliError} When the text is not a positive whole number, or is too
- * large to count exactly.
+ * @throws {CliError} (exit code 2) When the text is not such a number.
  */
-export function parseCount(text: string, flag: string): number {
+export function parseCount(
+  text: string,
+  flag: string,
+  range: CountRange = {},
+): number {
+  const { min = 1, max = Number.MAX_SAFE_INTEGER, why = "" } = range;
   const trimmed = text.trim();
   const value = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new CliError(msg("notACount", flag, text), undefined, 2);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new CliError(
+      msg("notACount", flag, text, String(min), String(max), why),
+      undefined,
+      2,
+    );
   }
   return value;
+}
+
+/**
+ * `--epochs`: a count from 1 to {@linkcode MAX_EPOCHS}, checked before
+ * anything runs rather than by `fit` after it.
+ *
+ * @param text The flag's value.
+ * @returns The count.
+ * @throws {CliError} (exit code 2) When it is not such a count.
+ */
+export function parseEpochs(text: string): number {
+  return parseCount(text, "--epochs", { max: MAX_EPOCHS });
+}
+
+/**
+ * `--batch-size`: a count from 1 to {@linkcode MAX_BATCH_SIZE}, checked
+ * before anything runs rather than by `fit` after it.
+ *
+ * @param text The flag's value.
+ * @returns The count.
+ * @throws {CliError} (exit code 2) When it is not such a count.
+ */
+export function parseBatchSize(text: string): number {
+  return parseCount(text, "--batch-size", { max: MAX_BATCH_SIZE });
 }
 
 // ---------------------------------------------------------------------------
@@ -767,19 +834,77 @@ function noWritePermission(path: string, flag: string): CliError {
 }
 
 /**
+ * Why a file cannot be written at `path` because of what is on the disk: its
+ * directory missing or not a directory, or a directory at `path` itself; or
+ * undefined when nothing there is in the way. Found without writing
+ * anything: by looking, with read permission for both paths; with the write
+ * permission alone (`--allow-write=FILE`), by creating the file when it is
+ * not there and removing it at once, and by opening it (not truncated) when
+ * it is. Other failures (a full disk, a read-only directory) are left for the
+ * write itself to report.
+ */
+function writeObstacle(path: string): string | undefined {
+  const dir = dirOf(path);
+  const missingDir = () => msg("noSuchDirectory", dir);
+  if (granted({ name: "read", path: dir }) && granted({ name: "read", path })) {
+    try {
+      if (!Deno.statSync(dir).isDirectory) return msg("notADirectory", dir);
+    } catch (error) {
+      if (
+        error instanceof Deno.errors.NotFound ||
+        error instanceof Deno.errors.NotADirectory
+      ) return missingDir();
+      return undefined;
+    }
+    try {
+      if (Deno.statSync(path).isDirectory) return msg("isADirectory");
+    } catch {
+      // No file there yet: it will be created.
+    }
+    return undefined;
+  }
+  try {
+    Deno.openSync(path, { write: true, createNew: true }).close();
+    Deno.removeSync(path);
+    return undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return missingDir();
+    if (error instanceof Deno.errors.NotADirectory) {
+      return msg("notADirectory", dir);
+    }
+    if (!(error instanceof Deno.errors.AlreadyExists)) return undefined;
+  }
+  // Something is there already: a file (opened without truncating it, and
+  // left as it was) or a directory.
+  try {
+    Deno.openSync(path, { write: true }).close();
+  } catch (error) {
+    if (error instanceof Deno.errors.IsADirectory) return msg("isADirectory");
+  }
+  return undefined;
+}
+
+/**
  * Fails at once (no prompt) when `path` may not be written, with the words
  * {@linkcode writeFileAtomic} uses, so that a script can check before a long
- * run rather than after it.
+ * run rather than after it: when the write permission is missing, when the
+ * file's directory does not exist or is not a directory, and when `path` is
+ * a directory.
  *
  * @param path The file to be written, as the user gave it.
  * @param flag The flag that named it, e.g. `--plot`.
- * @throws {CliError} When the write permission for `path` is missing.
+ * @throws {CliError} When the name is empty (exit code 2), the write
+ * permission for `path` is missing, or the file could not be written there.
  */
 export function assertWritable(path: string, flag: string): void {
   if (path === "") {
     throw new CliError(msg("needsFileName", flag), undefined, 2);
   }
   if (!granted({ name: "write", path })) throw noWritePermission(path, flag);
+  const obstacle = writeObstacle(path);
+  if (obstacle !== undefined) {
+    throw new CliError(msg("cannotWrite", path, flag, obstacle));
+  }
 }
 
 /**

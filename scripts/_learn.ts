@@ -56,9 +56,11 @@ import {
   assertWritable,
   CliError,
   msg,
+  parseBatchSize,
   parseChoice,
   parseCount,
   type ParsedFlags,
+  parseEpochs,
   parseFlags,
   parseLang,
   parseNumber,
@@ -69,6 +71,13 @@ import {
   writeFileAtomic,
 } from "./_cli.ts";
 import { loadParams, saveParams } from "./_model_file.ts";
+
+/**
+ * The most units `--hidden` gives a hidden layer (in the training scripts and
+ * fit_csv.ts): 4096 × 4096 weights stay well inside the library's 2^26
+ * entries per matrix.
+ */
+export const MAX_HIDDEN = 4096;
 
 /** The optimizers a script may offer (ゼロから作るDeep Learning §6.1 and AdamW). */
 export const OPTIMIZERS = [
@@ -396,7 +405,7 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
   const s: Settings = { ...spec.defaults };
   if (flags.seed !== undefined) s.seed = parseSeed(flags.seed);
   if (flags.epochs !== undefined) {
-    s.epochs = parseCount(flags.epochs, "--epochs");
+    s.epochs = parseEpochs(flags.epochs);
   }
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
     throw new CliError(msg("learningRateTwice"), undefined, 2);
@@ -418,7 +427,7 @@ export function parseSettings(args: string[], spec: ScriptSpec): Invocation {
     );
   }
   if (flags["batch-size"] !== undefined) {
-    s.batchSize = parseCount(flags["batch-size"], "--batch-size");
+    s.batchSize = parseBatchSize(flags["batch-size"]);
   }
   if (spec.schedules) {
     s.schedule = parseChoice(
@@ -464,20 +473,8 @@ function parseHidden(
   text: string,
   spec: ScriptSpec,
 ): number | readonly number[] {
-  const one = (part: string) => {
-    const n = parseCount(part, "--hidden");
-    if (n > 4096) {
-      throw new CliError(
-        tr(
-          `--hidden must be at most 4096, got ${n}.`,
-          `--hidden は 4096 以下にしてください(指定された値: ${n})。`,
-        ),
-        undefined,
-        2,
-      );
-    }
-    return n;
-  };
+  const one = (part: string) =>
+    parseCount(part, "--hidden", { max: MAX_HIDDEN });
   if (typeof spec.defaults.hidden === "number") return one(text);
   const parts = text.split(",");
   if (parts.length > 8) {
@@ -501,18 +498,7 @@ function parseSize(
   fallback: number | undefined,
 ): number {
   if (text === undefined) return fallback ?? max;
-  const n = parseCount(text, flag);
-  if (n > max) {
-    throw new CliError(
-      tr(
-        `${flag} must be at most ${max}, the images there are, got ${n}.`,
-        `${flag} は画像の数 ${max} 以下にしてください(指定された値: ${n})。`,
-      ),
-      undefined,
-      2,
-    );
-  }
-  return n;
+  return parseCount(text, flag, { max, why: msg("imagesThereAre") });
 }
 
 function percent(v: number): string {

@@ -14,7 +14,7 @@
  * @module
  */
 import { type GridSeries, lineChartGrid, type Params } from "../mod.ts";
-import { CliError, msg, parseCount, runMain, tr } from "./_cli.ts";
+import { CliError, msg, parseBatchSize, parseEpochs, runMain } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   bookState,
@@ -114,7 +114,7 @@ await runMain(async () => {
   const seed = flags.seed === undefined ? DEFAULTS.seed : parseSeed(flags.seed);
   const epochs = flags.epochs === undefined
     ? DEFAULTS.epochs
-    : parseCount(flags.epochs, "--epochs");
+    : parseEpochs(flags.epochs);
   const learningRate = parsePositive(
     flags["learning-rate"] ?? flags.lr,
     flags.lr !== undefined ? "--lr" : "--learning-rate",
@@ -123,30 +123,22 @@ await runMain(async () => {
   const optimizer = parseOptimizer(flags.optimizer, "sgd");
   const batchSize = flags["batch-size"] === undefined
     ? DEFAULTS.batchSize
-    : parseCount(flags["batch-size"], "--batch-size");
+    : parseBatchSize(flags["batch-size"]);
   const trainSize = parseBoundedCount(
     flags["train-size"],
     "--train-size",
     60000,
     DEFAULTS.trainSize,
-    "the images there are",
+    msg("imagesThereAre"),
   );
   const count = parseBoundedCount(
     flags.scales,
     "--scales",
     16,
     DEFAULTS.scales,
+    "",
+    2,
   );
-  if (count < 2) {
-    throw new CliError(
-      tr(
-        `--scales must be at least 2, got ${count}.`,
-        `--scales は 2 以上にしてください(指定された値: ${count})。`,
-      ),
-      undefined,
-      2,
-    );
-  }
   checkPlot(flags.plot);
   const files = checkModelFiles(flags);
   const start = performance.now();

@@ -36,8 +36,10 @@ import {
   CliError,
   formatNumber,
   msg,
+  parseBatchSize,
   parseChoice,
   parseCount,
+  parseEpochs,
   parseFlags,
   parseLang,
   parseNumber,
@@ -47,7 +49,12 @@ import {
   warn,
   writeBytesAtomic,
 } from "./_cli.ts";
-import { type OptimizerName, optimizerOf, OPTIMIZERS } from "./_learn.ts";
+import {
+  MAX_HIDDEN,
+  type OptimizerName,
+  optimizerOf,
+  OPTIMIZERS,
+} from "./_learn.ts";
 import { CsvSyntaxError, parseCsv } from "./_csv.ts";
 
 const DEFAULTS = {
@@ -345,7 +352,7 @@ function parseRequest(args: string[]): Request | undefined {
     r.seed = seed;
   }
   if (flags.epochs !== undefined) {
-    r.epochs = parseCount(flags.epochs, "--epochs");
+    r.epochs = parseEpochs(flags.epochs);
   }
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
     throw usage(msg("learningRateTwice"));
@@ -366,16 +373,9 @@ function parseRequest(args: string[]): Request | undefined {
         `--hidden に指定できる層の大きさは 8 個までです(指定された数: ${parts.length})。`,
       ));
     }
-    r.hidden = parts.map((part) => {
-      const n = parseCount(part, "--hidden");
-      if (n > 4096) {
-        throw usage(tr(
-          `--hidden must be at most 4096, got ${n}.`,
-          `--hidden は 4096 以下にしてください(指定された値: ${n})。`,
-        ));
-      }
-      return n;
-    });
+    r.hidden = parts.map((part) =>
+      parseCount(part, "--hidden", { max: MAX_HIDDEN })
+    );
   }
   if (flags.optimizer !== undefined) {
     r.optimizer = parseChoice(
@@ -386,7 +386,7 @@ function parseRequest(args: string[]): Request | undefined {
     );
   }
   if (flags["batch-size"] !== undefined) {
-    r.batchSize = parseCount(flags["batch-size"], "--batch-size");
+    r.batchSize = parseBatchSize(flags["batch-size"]);
   }
   if (flags.save === "") throw usage(msg("needsFileName", "--save"));
   if (flags.load === "") throw usage(msg("needsFileName", "--load"));

@@ -4,7 +4,8 @@
  * every gradient ∂Loss/∂node (section 3's 2(u − d)·xᵀ among them) on its
  * node, as `computationGraph` traces them.
  *
- * Run: `deno run scripts/graph.ts` (see `--help` for the flags).
+ * Run: `deno run scripts/graph.ts` (`--lang ja` for the article's words; see
+ * `--help` for the flags).
  *
  * @module
  */
@@ -26,12 +27,14 @@ import {
   assertWritable,
   CliError,
   parseFlags,
+  parseLang,
   runMain,
+  tr,
   writeFileAtomic,
 } from "./_cli.ts";
 
-const HELP =
-  `Draw the article's computation as a graph: w and x → y = w·x → u = y + b
+const HELP = {
+  en: `Draw the article's computation as a graph: w and x → y = w·x → u = y + b
 → u − d → Loss = Σ(u − d)², with each node's value (section 1) and its
 gradient ∂Loss/∂node (section 3: ∂Loss/∂w = 2(u − d)·xᵀ).
 
@@ -44,7 +47,25 @@ Flags:
                        deno run scripts/graph.ts --format dot | dot -Tsvg > graph.svg
   --plot FILE.svg    also draw the graph as SVG, without Graphviz;
                      needs --allow-write=FILE.svg
-  --help, -h         show this help`;
+  --lang en|ja       wording of the text and of error messages (ja: the
+                     article's words); the picture's title stays in English
+  -h, --help         show this help`,
+  ja: `記事の計算をグラフで描きます: w と x → y = w·x → u = y + b → u − d →
+Loss = Σ(u − d)²。各ノードに、その値(「最小モデルの定義」)と勾配 ∂Loss/∂node
+(「1回学習させる」の ∂Loss/∂w = 2(u − d)·xᵀ)を書き添えます。
+
+使い方: deno run scripts/graph.ts [フラグ]
+        deno run --allow-write=FILE.svg scripts/graph.ts --plot FILE.svg
+
+フラグ:
+  --format text|dot  text: ノードをすべての桁で一覧にする          (既定)
+                     dot: Graphviz の DOT を出力する。例:
+                       deno run scripts/graph.ts --format dot | dot -Tsvg > graph.svg
+  --plot FILE.svg    グラフを SVG でも描く(Graphviz は不要)。
+                     --allow-write=FILE.svg が要ります
+  --lang en|ja       言葉(ja: 記事の言葉で)。図の題は英語のままです
+  -h, --help         このヘルプを表示する`,
+};
 
 const TITLE = "The article's loss Σ(u − d)²: values and gradients ∂Loss/∂node";
 
@@ -100,8 +121,10 @@ function listing(graph: ComputationGraph): string {
   const pad = (text: string, width: number) =>
     text + " ".repeat(width - [...text].length);
   const lines = [
-    "The article's loss as a computation graph: each node's value (section 1)",
-    "and its gradient ∂Loss/∂node (section 3). Constants have no gradient.",
+    ...tr(
+      "The article's loss as a computation graph: each node's value (section 1)\nand its gradient ∂Loss/∂node (section 3). Constants have no gradient.",
+      "記事の2乗誤差 Loss を計算グラフにしたもの: 各ノードの値(「最小モデルの定義」)と\n勾配 ∂Loss/∂node(「1回学習させる」)。定数には勾配がありません。",
+    ).split("\n"),
     "",
   ];
   graph.nodes.forEach((node, i) => {
@@ -122,16 +145,22 @@ runMain(() => {
   const flags = parseFlags(Deno.args, {
     format: { type: "string" },
     plot: { type: "string" },
+    lang: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
+  const lang = parseLang(flags.lang);
   if (flags.help) {
-    console.log(HELP);
+    console.log(HELP[lang]);
     return;
   }
   const format = flags.format ?? "text";
   if (format !== "text" && format !== "dot") {
+    const given = JSON.stringify(format);
     throw new CliError(
-      `--format must be text or dot, got ${JSON.stringify(format)}.`,
+      tr(
+        `--format must be text or dot, got ${given}.`,
+        `--format は text か dot にしてください(指定された値: ${given})。`,
+      ),
       undefined,
       2,
     );

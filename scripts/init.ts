@@ -26,7 +26,14 @@ import {
   sigmoid,
   toArray,
 } from "../mod.ts";
-import { CliError, msg, parseCount, runMain, tr } from "./_cli.ts";
+import {
+  CliError,
+  msg,
+  parseBatchSize,
+  parseEpochs,
+  runMain,
+  tr,
+} from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   checkModelFiles,
@@ -199,7 +206,7 @@ await runMain(async () => {
   const seed = flags.seed === undefined ? DEFAULTS.seed : parseSeed(flags.seed);
   const epochs = flags.epochs === undefined
     ? DEFAULTS.epochs
-    : parseCount(flags.epochs, "--epochs");
+    : parseEpochs(flags.epochs);
   const learningRate = parsePositive(
     flags["learning-rate"] ?? flags.lr,
     flags.lr !== undefined ? "--lr" : "--learning-rate",
@@ -208,13 +215,13 @@ await runMain(async () => {
   const optimizer = parseOptimizer(flags.optimizer, "sgd");
   const batchSize = flags["batch-size"] === undefined
     ? DEFAULTS.batchSize
-    : parseCount(flags["batch-size"], "--batch-size");
+    : parseBatchSize(flags["batch-size"]);
   const trainSize = parseBoundedCount(
     flags["train-size"],
     "--train-size",
     60000,
     DEFAULTS.trainSize,
-    "the images there are",
+    msg("imagesThereAre"),
   );
   const withMnist = !flags["no-mnist"];
   checkPlot(flags.plot);

@@ -122,17 +122,7 @@ await runMain(() => {
   refuseModelFiles(flags, "it follows paths on a function");
   const steps = flags.steps === undefined
     ? 30
-    : parseCount(flags.steps, "--steps");
-  if (steps > 10000) {
-    throw new CliError(
-      tr(
-        `--steps must be at most 10000, got ${steps}.`,
-        `--steps は 10000 以下にしてください(指定された値: ${steps})。`,
-      ),
-      undefined,
-      2,
-    );
-  }
+    : parseCount(flags.steps, "--steps", { max: 10000 });
   if (flags["learning-rate"] !== undefined && flags.lr !== undefined) {
     throw new CliError(msg("learningRateTwice"), undefined, 2);
   }

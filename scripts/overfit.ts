@@ -12,7 +12,7 @@
  * @module
  */
 import { lineChartGrid, type Params } from "../mod.ts";
-import { CliError, msg, parseCount, runMain } from "./_cli.ts";
+import { CliError, msg, parseBatchSize, parseEpochs, runMain } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   checkModelFiles,
@@ -126,7 +126,7 @@ await runMain(async () => {
   const seed = flags.seed === undefined ? DEFAULTS.seed : parseSeed(flags.seed);
   const epochs = flags.epochs === undefined
     ? DEFAULTS.epochs
-    : parseCount(flags.epochs, "--epochs");
+    : parseEpochs(flags.epochs);
   const learningRate = parsePositive(
     flags["learning-rate"] ?? flags.lr,
     flags.lr !== undefined ? "--lr" : "--learning-rate",
@@ -135,20 +135,20 @@ await runMain(async () => {
   const optimizer = parseOptimizer(flags.optimizer, "sgd");
   const batchSize = flags["batch-size"] === undefined
     ? DEFAULTS.batchSize
-    : parseCount(flags["batch-size"], "--batch-size");
+    : parseBatchSize(flags["batch-size"]);
   const trainSize = parseBoundedCount(
     flags["train-size"],
     "--train-size",
     60000,
     DEFAULTS.trainSize,
-    "the images there are",
+    msg("imagesThereAre"),
   );
   const testSize = parseBoundedCount(
     flags["test-size"],
     "--test-size",
     10000,
     DEFAULTS.testSize,
-    "the images there are",
+    msg("imagesThereAre"),
   );
   const weightDecay = flags["weight-decay"] === undefined
     ? DEFAULTS.weightDecay

@@ -19,7 +19,7 @@ import {
   scatterPlot,
   shuffle,
 } from "../mod.ts";
-import { CliError, parseCount, runMain, tr } from "./_cli.ts";
+import { msg, parseBatchSize, parseEpochs, runMain } from "./_cli.ts";
 import { loadMnist } from "./_mnist.ts";
 import {
   checkModelFiles,
@@ -118,28 +118,19 @@ await runMain(async () => {
   );
   const epochs = flags.epochs === undefined
     ? DEFAULTS.epochs
-    : parseCount(flags.epochs, "--epochs");
+    : parseEpochs(flags.epochs);
   const optimizer = parseOptimizer(flags.optimizer, "sgd");
   const batchSize = flags["batch-size"] === undefined
     ? DEFAULTS.batchSize
-    : parseCount(flags["batch-size"], "--batch-size");
+    : parseBatchSize(flags["batch-size"]);
   const trainSize = parseBoundedCount(
     flags["train-size"],
     "--train-size",
     60000,
     DEFAULTS.trainSize,
-    "the images there are",
+    msg("imagesThereAre"),
+    10,
   );
-  if (trainSize < 10) {
-    throw new CliError(
-      tr(
-        `--train-size must be at least 10, got ${trainSize}.`,
-        `--train-size は 10 以上にしてください(指定された値: ${trainSize})。`,
-      ),
-      undefined,
-      2,
-    );
-  }
   checkPlot(flags.plot);
   const files = checkModelFiles(flags);
   const start = performance.now();

@@ -77,6 +77,43 @@ const d = matrix([[1], [0]]);
 /** The learning rate of the article's section 3. */
 const ARTICLE_RATE = 0.01;
 
+/** The unit roundoff of float64, 2⁻⁵³. */
+const UNIT_ROUNDOFF = 2 ** -53;
+
+/** γₙ = n·u/(1 − n·u): the relative error bound of n rounded operations. */
+function gamma(n: number): number {
+  return (n * UNIT_ROUNDOFF) / (1 - n * UNIT_ROUNDOFF);
+}
+
+/**
+ * A bound on the rounding error of the loss Σ(w·x + b − d)² computed in
+ * float64 from `weights`: the computed loss is within this much of the exact
+ * loss of the same weights, in whatever order the sums are taken (the
+ * standard bounds for sums of products, Higham, Accuracy and Stability of
+ * Numerical Algorithms, §3.1). Two computed losses closer than the sum of
+ * their bounds may differ only by rounding.
+ */
+function lossRounding(weights: Matrix): number {
+  let bound = 0;
+  let squares = 0;
+  for (let i = 0; i < weights.rows; i++) {
+    // u[i] − d[i]: cols products, summed, then + b[i] and − d[i].
+    let e = b.at(i, 0) - d.at(i, 0);
+    let size = Math.abs(b.at(i, 0)) + Math.abs(d.at(i, 0));
+    for (let j = 0; j < weights.cols; j++) {
+      const term = weights.at(i, j) * x.at(j, 0);
+      e += term;
+      size += Math.abs(term);
+    }
+    const de = gamma(weights.cols + 2) * size;
+    // (e + δ)² − e² = 2eδ + δ², with |e| at most |computed e| + δ.
+    bound += (2 * (Math.abs(e) + de) + de) * de;
+    squares += e * e;
+  }
+  // Each square, and the sum of the squares.
+  return bound + gamma(weights.rows + 1) * (squares + bound);
+}
+
 /** Every number of the step. */
 interface Step {
   learningRate: number;
@@ -290,14 +327,20 @@ function explain(s: Step, lang: Lang): string[] {
 
   out.push("", `new_Loss: ${s.newLoss}`);
   const limit = formatNumber(Number((1 / norm2).toPrecision(4)));
-  if (s.newLoss < s.loss) {
+  // A change within the rounding of the two losses says nothing about the
+  // rate: a rate too small to move the weights visibly (1e-300) leaves the
+  // loss as it was, and so does lr = 1/|x|², which only flips the error's
+  // sign. Only a change beyond rounding is a fall or a rise.
+  const change = s.newLoss - s.loss;
+  const rounding = lossRounding(w) + lossRounding(s.newW);
+  if (change < -rounding) {
     out.push(
       tr(
         `The loss fell from ${s.loss} to ${s.newLoss}: the model learned.`,
         `1回目の時よりも Loss の値が減っている(${s.loss} → ${s.newLoss})=学習している`,
       ),
     );
-  } else {
+  } else if (change > rounding) {
     out.push(
       tr(
         `The loss rose from ${s.loss} to ${s.newLoss}: learning rate ${lr} is too large. One step lowers it only for lr < 1/|x|² = 1/${
@@ -308,6 +351,32 @@ function explain(s: Step, lang: Lang): string[] {
         } ≈ ${limit} より小さいときだけです。`,
       ),
     );
+  } else {
+    const what = change === 0
+      ? tr(
+        `The loss did not change (it stays ${s.loss})`,
+        `1回目の時と Loss の値が変わっていない(${s.loss} のまま)`,
+      )
+      : tr(
+        `The loss changed only within float64's rounding (${s.loss} → ${s.newLoss})`,
+        `Loss の値の変化は float64 の丸め誤差の範囲内(${s.loss} → ${s.newLoss})`,
+      );
+    // With the error scaled by the factor, the loss stays only for a factor
+    // near 1 (a rate near 0) or near −1 (a rate near 1/|x|²).
+    const why = factor > 0
+      ? tr(
+        `learning rate ${lr} is too small to matter. The article's is ${ARTICLE_RATE}.`,
+        `学習率 ${lr} は小さすぎて効果がありません。記事の学習率は ${ARTICLE_RATE} です。`,
+      )
+      : tr(
+        `learning rate ${lr} ≈ 1/|x|² = 1/${
+          formatNumber(norm2)
+        } overshoots: new_u − d ≈ −(u − d), the error changes sign but not size. One step lowers the loss only for lr < 1/|x|² ≈ ${limit}.`,
+        `学習率 ${lr} は 1/|x|² = 1/${
+          formatNumber(norm2)
+        } とほぼ同じで、new_u − d ≈ −(u − d) と誤差の符号が反転するだけで大きさは変わりません。1回の学習で Loss が減るのは学習率が 1/|x|² ≈ ${limit} より小さいときだけです。`,
+      );
+    out.push(`${what}: ${why}`);
   }
   return out;
 }

@@ -345,7 +345,11 @@ test("every chapter 6 script: --lang ja puts its errors in Japanese", async () =
     assert.match(lang.stderr, /^error: --lang must be en or ja, got "fr"\./);
   }));
   const steps = await run("optimizers", ["--lang", "ja", "--steps", "20000"]);
-  assert.match(steps.stderr, /^エラー: --steps は 10000 以下にしてください/);
+  assert.equal(
+    steps.stderr,
+    'エラー: --steps は 1 から 10000 までの整数を、数字だけで指定してください(指定された値: "20000")。\n',
+  );
+  assert.equal(steps.code, 2);
   const twice = await run("overfit", [
     "--lr",
     "1",
@@ -357,6 +361,69 @@ test("every chapter 6 script: --lang ja puts its errors in Japanese", async () =
   ]);
   assert.match(twice.stderr, /^エラー: 学習率は1回だけ指定してください/);
 });
+
+test("chapter 6 scripts: a count out of range exits 2 before any work, naming the range", async () => {
+  const epochs =
+    '--epochs must be a whole number written in digits, from 1 to 10000000, got "1000000000000".';
+  const batch =
+    '--batch-size must be a whole number written in digits, from 1 to 67108864, got "1000000000000".';
+  const cases: [string, string[], string][] = [
+    // init.ts drew its histograms before fit refused these.
+    ["init", ["--epochs", "1000000000000"], epochs],
+    ["init", ["--batch-size", "1000000000000"], batch],
+    ["overfit", ["--epochs", "1000000000000"], epochs],
+    ["batch_norm", ["--batch-size", "1000000000000"], batch],
+    ["search", ["--epochs", "1e2"], epochs.replace('"1000000000000"', '"1e2"')],
+    [
+      "batch_norm",
+      ["--scales", "1"],
+      '--scales must be a whole number written in digits, from 2 to 16, got "1".',
+    ],
+    [
+      "search",
+      ["--train-size", "5"],
+      '--train-size must be a whole number written in digits, from 10 to 60000 (the images there are), got "5".',
+    ],
+  ];
+  await Promise.all(cases.map(async ([script, args, message]) => {
+    const out = await run(script, args);
+    assert.equal(out.stderr, `error: ${message}\n`, `${script} ${args}`);
+    assert.equal(out.code, 2);
+    assert.equal(out.stdout, "");
+  }));
+  const ja = await run("init", ["--lang", "ja", "--epochs", "1e2"]);
+  assert.equal(
+    ja.stderr,
+    'エラー: --epochs は 1 から 10000000 までの整数を、数字だけで指定してください(指定された値: "1e2")。\n',
+  );
+});
+
+testWithFiles(
+  "chapter 6 scripts: --plot and --save into a missing directory fail before any work",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const cases: [string, string, string][] = [
+        ["init", "--plot", `${dir}/sub/init.svg`],
+        ["overfit", "--save", `${dir}/sub/overfit.safetensors`],
+        ["optimizers", "--plot", `${dir}/sub/optimizers.svg`],
+      ];
+      for (const [script, flag, file] of cases) {
+        // Only the file may be written, as the help says.
+        const out = await run(script, [flag, file], [`--allow-write=${file}`]);
+        assert.equal(
+          out.stderr,
+          `error: Cannot write ${file} (given to ${flag}): the directory ${dir}/sub does not exist.\n`,
+        );
+        assert.equal(out.code, 1);
+        assert.equal(out.stdout, "");
+      }
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
 
 testWithFiles(
   "every chapter 6 script: --plot writes an SVG with exactly --allow-write=FILE, and refuses without it",

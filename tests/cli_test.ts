@@ -4,6 +4,7 @@
 // --allow-write, so plain `deno test` passes).
 import assert from "node:assert/strict";
 import { type ProgramRun, runProgram } from "./_helpers.ts";
+import { fit, matrix, mlp, sgd } from "../mod.ts";
 import {
   CliError,
   formatFactor,
@@ -12,10 +13,14 @@ import {
   formatSigned,
   getLang,
   levenshtein,
+  MAX_BATCH_SIZE,
+  MAX_EPOCHS,
   MESSAGES,
   msg,
   nearestFlag,
+  parseBatchSize,
   parseCount,
+  parseEpochs,
   parseFlags,
   parseLang,
   parseNumber,
@@ -89,6 +94,89 @@ Deno.test("parseCount accepts whole numbers from 1 and refuses the rest", () => 
   ) {
     assert.throws(() => parseCount(text, "--n"), /--n must be a whole number/);
   }
+});
+
+Deno.test("parseCount: a range, and a message that says what is accepted", () => {
+  assert.equal(parseCount("10000000", "--epochs", { max: 10000000 }), 1e7);
+  assert.equal(parseCount("2", "--scales", { min: 2, max: 16 }), 2);
+  assert.equal(parseCount(" 16 ", "--scales", { min: 2, max: 16 }), 16);
+  const cases: [() => unknown, string][] = [
+    [
+      () => parseCount("1e9", "--hidden", { max: 4096 }),
+      '--hidden must be a whole number written in digits, from 1 to 4096, got "1e9".',
+    ],
+    [
+      () => parseCount("4097", "--hidden", { max: 4096 }),
+      '--hidden must be a whole number written in digits, from 1 to 4096, got "4097".',
+    ],
+    [
+      () => parseCount("1", "--scales", { min: 2, max: 16 }),
+      '--scales must be a whole number written in digits, from 2 to 16, got "1".',
+    ],
+    [
+      () =>
+        parseCount("60001", "--train-size", {
+          max: 60000,
+          why: "the images there are",
+        }),
+      '--train-size must be a whole number written in digits, from 1 to 60000 (the images there are), got "60001".',
+    ],
+    [
+      () => parseCount("1e2", "--steps"),
+      '--steps must be a whole number written in digits, from 1 to 9007199254740991, got "1e2".',
+    ],
+    [
+      () => parseEpochs("1000000000000"),
+      '--epochs must be a whole number written in digits, from 1 to 10000000, got "1000000000000".',
+    ],
+    [
+      () => parseEpochs("1e2"),
+      '--epochs must be a whole number written in digits, from 1 to 10000000, got "1e2".',
+    ],
+    [
+      () => parseBatchSize("67108865"),
+      '--batch-size must be a whole number written in digits, from 1 to 67108864, got "67108865".',
+    ],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, (e: unknown) => {
+      assert.ok(e instanceof CliError, String(e));
+      assert.equal(e.message, message);
+      assert.equal(e.exitCode, 2);
+      return true;
+    });
+  }
+  assert.equal(parseEpochs("10000000"), MAX_EPOCHS);
+  assert.equal(parseBatchSize("67108864"), MAX_BATCH_SIZE);
+});
+
+Deno.test("MAX_EPOCHS and MAX_BATCH_SIZE are the limits fit itself enforces", () => {
+  const { model, params } = mlp([2, 2], 0);
+  const data = { x: matrix([[0, 1], [1, 0]]), d: matrix([[1, 0], [0, 1]]) };
+  const refused = (options: Record<string, number>) => {
+    try {
+      fit(model, params, data, { ...options, optimizer: sgd(0.1) });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "";
+  };
+  // One more than the limit is refused, naming the limit…
+  assert.match(
+    refused({ epochs: MAX_EPOCHS + 1 }),
+    new RegExp(`options\\.epochs .* from 1 to ${MAX_EPOCHS}, got`),
+  );
+  assert.match(
+    refused({ epochs: 1, batchSize: MAX_BATCH_SIZE + 1 }),
+    new RegExp(`options\\.batchSize .* from 1 to ${MAX_BATCH_SIZE}, got`),
+  );
+  // …and the limit itself is not: MAX_EPOCHS passes its check (the batch
+  // size, checked next, is what stops it), MAX_BATCH_SIZE trains.
+  assert.match(
+    refused({ epochs: MAX_EPOCHS, batchSize: MAX_BATCH_SIZE + 1 }),
+    /options\.batchSize/,
+  );
+  assert.equal(refused({ epochs: 1, batchSize: MAX_BATCH_SIZE }), "");
 });
 
 Deno.test("parseFlags refuses unknown flags, positionals and missing values", () => {
@@ -199,6 +287,84 @@ Deno.test({
         dir,
       );
       assertPlainFailure(missing, /does not exist/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "assertWritable finds a missing directory, a file in the way and a directory, before anything is written",
+  ignore: noSubprocess,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "cli_test_" });
+    try {
+      await Deno.writeTextFile(`${dir}/file`, "not a directory");
+      await Deno.mkdir(`${dir}/folder`);
+      await Deno.writeTextFile(`${dir}/old.svg`, "old");
+      const check = (path: string, flags: string[], lang = "en") =>
+        runStdin(
+          `import { assertWritable, runMain, setLang } from ${
+            JSON.stringify(cliUrl)
+          };
+           setLang(${JSON.stringify(lang)});
+           runMain(() => assertWritable(${JSON.stringify(path)}, "--plot"));`,
+          flags,
+          dir,
+        );
+      const refusals: [string, string][] = [
+        [
+          "sub/x.svg",
+          "error: Cannot write sub/x.svg (given to --plot): the directory sub does not exist.\n",
+        ],
+        [
+          "file/x.svg",
+          "error: Cannot write file/x.svg (given to --plot): file is not a directory.\n",
+        ],
+        [
+          "folder",
+          "error: Cannot write folder (given to --plot): it is a directory.\n",
+        ],
+      ];
+      // With the write permission for the file alone (as the scripts' help
+      // suggests), and with read and write permission for the directory.
+      for (const only of [true, false]) {
+        const flags = (path: string) =>
+          only
+            ? [`--allow-write=${path}`]
+            : ["--allow-read=.", "--allow-write=."];
+        for (const [path, stderr] of refusals) {
+          const r = await check(path, flags(path));
+          assert.equal(r.stderr, stderr, `${path}, only the file: ${only}`);
+          assert.equal(r.code, 1);
+          assert.equal(r.stdout, "");
+        }
+        // A file that is there is left as it was; a new one is not created.
+        for (const path of ["old.svg", "new.svg", "folder/new.svg"]) {
+          const r = await check(path, flags(path));
+          assert.equal(r.stderr, "", `${path}, only the file: ${only}`);
+          assert.equal(r.code, 0);
+        }
+        assert.equal(await Deno.readTextFile(`${dir}/old.svg`), "old");
+        assert.deepEqual(
+          [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+          ["file", "folder", "old.svg"],
+        );
+        assert.deepEqual([...Deno.readDirSync(`${dir}/folder`)], []);
+      }
+      // Without the permission, that is said first; in Japanese too.
+      const denied = await check("sub/x.svg", []);
+      assert.equal(
+        denied.stderr,
+        "error: No permission to write sub/x.svg (given to --plot).\nRun again with --allow-write=sub/x.svg so the script may write it.\n",
+      );
+      const ja = await check("sub/x.svg", ["--allow-write=sub/x.svg"], "ja");
+      assert.equal(
+        ja.stderr,
+        "エラー: sub/x.svg(--plot で指定)に書き込めません: ディレクトリ sub がありません。\n",
+      );
+      assert.equal(ja.code, 1);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -399,7 +565,15 @@ Deno.test("parseNumber and parseCount in Japanese", () => {
     );
     assertCliError(
       () => parseCount("2.5", "--steps"),
-      '--steps は 1 以上の整数にしてください(指定された値: "2.5")。',
+      '--steps は 1 から 9007199254740991 までの整数を、数字だけで指定してください(指定された値: "2.5")。',
+    );
+    assertCliError(
+      () =>
+        parseCount("70000", "--train-size", {
+          max: 60000,
+          why: msg("imagesThereAre"),
+        }),
+      '--train-size は 1 から 60000(画像の数)までの整数を、数字だけで指定してください(指定された値: "70000")。',
     );
   });
   // And back in English, word for word as before.

@@ -257,7 +257,7 @@ test("--lang ja: bad flags and values are refused in Japanese", async () => {
     ],
     [
       ["--lang", "ja", "--data", data, "--target", "x", "--epochs", "0"],
-      /--epochs は 1 以上の整数/,
+      /--epochs は 1 から 10000000 までの整数を、数字だけで指定してください\(指定された値: "0"\)。/,
     ],
   ];
   for (const [args, pattern] of cases) {
@@ -466,4 +466,18 @@ test("--lang ja: the data's mistakes in Japanese, line and column first", async 
     );
     assertRefused(out, pattern, 1, "エラー");
   }
+});
+
+test("--save into a missing directory is refused before the CSV is read or a network trained", async () => {
+  const save = file("sub/model.safetensors");
+  const out = await run(
+    ["--data", file("blobs.csv"), "--target", "region", "--save", save],
+    [`--allow-read=${file("blobs.csv")}`, `--allow-write=${save}`],
+  );
+  assert.equal(
+    out.stderr,
+    `error: Cannot write ${save} (given to --save): the directory ${dir}/sub does not exist.\n`,
+  );
+  assert.equal(out.code, 1);
+  assert.equal(out.stdout, "");
 });

@@ -715,6 +715,90 @@ Deno.test({
 
 Deno.test({
   name:
+    "scripts/graph.ts --lang ja: the explanation, the help and the errors in Japanese",
+  ignore: !canRun,
+  async fn() {
+    const en = await runScript([]);
+    const ja = await runScript(["--lang", "ja"]);
+    assert.equal(ja.stderr, "");
+    assert.equal(ja.code, 0);
+    const jaLines = ja.stdout.split("\n");
+    assert.deepEqual(jaLines.slice(0, 3), [
+      "記事の2乗誤差 Loss を計算グラフにしたもの: 各ノードの値(「最小モデルの定義」)と",
+      "勾配 ∂Loss/∂node(「1回学習させる」)。定数には勾配がありません。",
+      "",
+    ]);
+    // The nodes and their numbers are the same lines in both languages.
+    assert.deepEqual(jaLines.slice(2), en.stdout.split("\n").slice(2));
+    assert.equal(
+      (await runScript(["--lang=en"])).stdout,
+      en.stdout,
+    );
+    // DOT is for Graphviz: the same in both languages.
+    assert.equal(
+      (await runScript(["--lang", "ja", "--format", "dot"])).stdout,
+      (await runScript(["--format", "dot"])).stdout,
+    );
+
+    for (const flag of ["--help", "-h"]) {
+      const help = await runScript([flag, "--lang", "ja"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^使い方: deno run scripts\/graph\.ts/m);
+      assert.match(help.stdout, /^ {2}--lang en\|ja {7}言葉/m);
+      assert.match(help.stdout, /^ {2}-h, --help {9}このヘルプを表示する$/m);
+    }
+    const enHelp = await runScript(["--help"]);
+    assert.match(enHelp.stdout, /^ {2}--lang en\|ja {7}wording of the text/m);
+
+    const refusals: [string[], string][] = [
+      [
+        ["--format", "png"],
+        'エラー: --format は text か dot にしてください(指定された値: "png")。\n',
+      ],
+      [
+        ["--frmat", "dot"],
+        "エラー: --frmat というフラグはありません。--format のことですか?\n--help を付けて実行するとフラグの一覧が出ます。\n",
+      ],
+      [
+        ["--plot", "graph.svg"],
+        "エラー: graph.svg(--plot で指定)に書き込む許可がありません。\n書き込めるように --allow-write=graph.svg を付けて実行し直してください。\n",
+      ],
+    ];
+    for (const [args, stderr] of refusals) {
+      const r = await runScript(["--lang", "ja", ...args]);
+      assert.equal(r.stderr, stderr, args.join(" "));
+      assert.equal(r.code, args[0] === "--plot" ? 1 : 2);
+      assert.equal(r.stdout, "");
+    }
+    const fr = await runScript(["--lang", "fr"]);
+    assert.equal(fr.stderr, 'error: --lang must be en or ja, got "fr".\n');
+    assert.equal(fr.code, 2);
+  },
+});
+
+Deno.test({
+  name:
+    "scripts/graph.ts --plot into a missing directory fails before drawing, with only --allow-write=FILE",
+  ignore: !canRun || !canWrite,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const file = `${dir}/sub/graph.svg`;
+      const r = await runScript(["--plot", file], [`--allow-write=${file}`]);
+      assert.equal(
+        r.stderr,
+        `error: Cannot write ${file} (given to --plot): the directory ${dir}/sub does not exist.\n`,
+      );
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, "");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
     "scripts/graph.ts --plot FILE.svg writes the SVG with only --allow-write=FILE",
   ignore: !canRun || !canWrite,
   async fn() {

@@ -198,7 +198,7 @@ test("--lang ja: the errors in Japanese; the summary stays English", async () =>
     [
       "xor",
       ["--lang=ja", "--epochs", "0"],
-      /^エラー: --epochs は 1 以上の整数にしてください\(指定された値: "0"\)。/,
+      /^エラー: --epochs は 1 から 10000000 までの整数を、数字だけで指定してください\(指定された値: "0"\)。\n$/,
     ],
     [
       "iris",
@@ -218,7 +218,7 @@ test("--lang ja: the errors in Japanese; the summary stays English", async () =>
     [
       "convnet",
       ["--lang", "ja", "--test-size", "20000"],
-      /^エラー: --test-size は画像の数 10000 以下に/,
+      /^エラー: --test-size は 1 から 10000\(画像の数\)までの整数を、数字だけで指定してください\(指定された値: "20000"\)。\n$/,
     ],
     [
       "spiral",
@@ -304,6 +304,97 @@ testWithFiles(
       assert.match(out.stderr, /does not exist/);
       assert.doesNotMatch(out.stderr, /^\s+at /m);
       assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+test("out-of-range counts exit 2 before training, naming the flag and its range", async () => {
+  // fit refused these only after the data was built (exit 1, its message).
+  const cases: [string, string[], string][] = [
+    [
+      "xor",
+      ["--batch-size", "1000000000000"],
+      '--batch-size must be a whole number written in digits, from 1 to 67108864, got "1000000000000".',
+    ],
+    [
+      "xor",
+      ["--epochs", "1000000000000"],
+      '--epochs must be a whole number written in digits, from 1 to 10000000, got "1000000000000".',
+    ],
+    [
+      "digits",
+      ["--epochs", "1e2"],
+      '--epochs must be a whole number written in digits, from 1 to 10000000, got "1e2".',
+    ],
+    [
+      "spiral",
+      ["--hidden", "1e9"],
+      '--hidden must be a whole number written in digits, from 1 to 4096, got "1e9".',
+    ],
+    [
+      "iris",
+      ["--hidden", "4097"],
+      '--hidden must be a whole number written in digits, from 1 to 4096, got "4097".',
+    ],
+    [
+      "mnist",
+      ["--batch-size", "67108865"],
+      '--batch-size must be a whole number written in digits, from 1 to 67108864, got "67108865".',
+    ],
+  ];
+  for (const [script, args, message] of cases) {
+    const out = await run(script, args);
+    assert.equal(out.stderr, `error: ${message}\n`, `${script} ${args}`);
+    assert.equal(out.code, 2);
+    assert.equal(out.stdout, "");
+  }
+  const ja = await run("xor", ["--lang", "ja", "--batch-size", "1e12"]);
+  assert.equal(
+    ja.stderr,
+    'エラー: --batch-size は 1 から 67108864 までの整数を、数字だけで指定してください(指定された値: "1e12")。\n',
+  );
+  assert.equal(ja.code, 2);
+});
+
+testWithFiles(
+  "--plot and --save into a missing directory fail before training, with only --allow-write=FILE",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const cases: [string, string, string][] = [
+        ["xor", "--plot", `${dir}/sub/x.svg`],
+        ["digits", "--save", `${dir}/sub/digits.safetensors`],
+        ["spiral", "--plot", `${dir}/not-a-dir/x.svg`],
+      ];
+      await Deno.writeTextFile(`${dir}/not-a-dir`, "");
+      for (const [script, flag, file] of cases) {
+        const out = await run(script, [flag, file], [`--allow-write=${file}`]);
+        const why = file.includes("not-a-dir")
+          ? `${dir}/not-a-dir is not a directory.`
+          : `the directory ${dir}/sub does not exist.`;
+        // One line and nothing else: no progress, so no epoch was run.
+        assert.equal(
+          out.stderr,
+          `error: Cannot write ${file} (given to ${flag}): ${why}\n`,
+        );
+        assert.equal(out.code, 1);
+        assert.equal(out.stdout, "");
+      }
+      const ja = await run(
+        "xor",
+        ["--lang", "ja", "--save", `${dir}/sub/x.safetensors`],
+        [`--allow-write=${dir}/sub/x.safetensors`],
+      );
+      assert.equal(
+        ja.stderr,
+        `エラー: ${dir}/sub/x.safetensors(--save で指定)に書き込めません: ディレクトリ ${dir}/sub がありません。\n`,
+      );
+      assert.deepEqual(
+        [...Deno.readDirSync(dir)].map((e) => e.name),
+        ["not-a-dir"],
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -224,7 +224,11 @@ test("bad flags: one or two plain lines on stderr, a non-zero exit", async () =>
   const cases: [string, string[], RegExp][] = [
     ["mnist", ["--bogus"], /Unknown flag --bogus/],
     ["convnet", ["--bogus"], /Unknown flag --bogus/],
-    ["mnist", ["--train-size", "60001"], /--train-size must be at most 60000/],
+    [
+      "mnist",
+      ["--train-size", "60001"],
+      /^error: --train-size must be a whole number written in digits, from 1 to 60000 \(the images there are\), got "60001"\.$/m,
+    ],
     ["convnet", ["--test-size", "0"], /--test-size must be a whole number/],
     ["mnist", ["--hidden", "256,0"], /--hidden must be a whole number/],
     ["convnet", ["--hidden", "100,10"], /--hidden must be a whole number/],
@@ -352,7 +356,7 @@ Deno.test("parseSettings: --train-size, --test-size and a list for --hidden", ()
   );
   assert.throws(
     () => parseSettings(["--test-size", "51"], spec),
-    /--test-size must be at most 50/,
+    /: --test-size must be a whole number written in digits, from 1 to 50 \(the images there are\), got "51"\.$/,
   );
   assert.throws(
     () => parseSettings(["--hidden", "1,2,3,4,5,6,7,8,9"], spec),
@@ -360,7 +364,7 @@ Deno.test("parseSettings: --train-size, --test-size and a list for --hidden", ()
   );
   assert.throws(
     () => parseSettings(["--hidden", "5000"], spec),
-    /--hidden must be at most 4096/,
+    /: --hidden must be a whole number written in digits, from 1 to 4096, got "5000"\.$/,
   );
   // A script without sizes has no such flags, and the first three optimizers.
   const small: ScriptSpec = {

@@ -359,6 +359,90 @@ Deno.test({
   },
 });
 
+// REGRESSION: --steps 100000000 --log-every 1 once ran for half a minute and
+// died of V8's out-of-memory error with a C stack trace (exit 133). Runs
+// that cannot be kept or finished are now refused, before training, as bad
+// usage (exit 2).
+Deno.test({
+  name: "train.ts refuses, before training, a run too long to keep or finish",
+  ignore: noRun,
+  async fn() {
+    const cases: [string[], string, string][] = [
+      [
+        ["--steps", "100000000", "--log-every", "1"],
+        "error: --steps 100000000 with --log-every 1 would record 100000000 losses, more than the 1000000 a run can keep.",
+        "Raise --log-every to at least 100.",
+      ],
+      [
+        ["--steps", "100000000", "--log-every", "1", "--lang", "ja"],
+        "エラー: --steps 100000000 と --log-every 1 では Loss を 100000000 個記録することになりますが、記録できるのは 1000000 個までです。",
+        "--log-every を 100 以上にしてください。",
+      ],
+      // The default --log-every is 10.
+      [
+        ["--steps", "20000000", "--json"],
+        "error: --steps 20000000 with --log-every 10 would record 2000000 losses, more than the 1000000 a run can keep.",
+        "Raise --log-every to at least 20.",
+      ],
+      [
+        ["--steps", "2000000000", "--log-every", "1000000"],
+        "error: --steps must be at most 1000000000, got 2000000000.",
+        "To train longer, save the weights with --save and go on from them with --load.",
+      ],
+      [
+        ["--steps", "2000000000", "--lang", "ja"],
+        "エラー: --steps は 1000000000 以下にしてください(指定された値: 2000000000)。",
+        "もっと長く学習させるには、--save で重みを保存し、--load でその続きから学習させてください。",
+      ],
+    ];
+    for (const [args, message, hint] of cases) {
+      const started = performance.now();
+      const r = await run("train.ts", args);
+      assertPlainFailure(r, /./);
+      assert.equal(r.code, 2, args.join(" "));
+      assert.equal(r.stderr, `${message}\n${hint}\n`);
+      // Refused up front, not after training: the whole run, Deno's start
+      // included, takes well under the 10 s that 1e8 steps would.
+      assert.ok(performance.now() - started < 10_000, args.join(" "));
+    }
+    // The longest history that fits: 1,000,000 losses, every one printed.
+    const r = await run("train.ts", [
+      "--steps",
+      "1000000",
+      "--log-every",
+      "1",
+      "--json",
+    ]);
+    assertOk(r);
+    assert.equal(JSON.parse(r.stdout).history.length, 1_000_000);
+  },
+});
+
+Deno.test({
+  name: "train.ts --plot refuses, before training, more steps than it can draw",
+  ignore: noFiles,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const file = `${dir}/loss.svg`;
+      const r = await run(
+        "train.ts",
+        ["--steps", "2000000", "--log-every", "1000", "--plot", file],
+        [`--allow-write=${file}`],
+      );
+      assertPlainFailure(r, /./);
+      assert.equal(r.code, 2);
+      assert.equal(
+        r.stderr,
+        "error: --plot draws the loss at every step, at most 1000000 steps, but got --steps 2000000.\nLower --steps to 1000000 or less, or leave out --plot.\n",
+      );
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
 Deno.test({
   name: "train.ts --config without --allow-read names the flag to add",
   ignore: noRun,
@@ -588,11 +672,42 @@ Deno.test({
         "gradient_descent.ts",
         "one_step.ts",
         "train.ts",
+        "step.ts",
+        "graph.ts",
       ]
     ) {
       const r = await run(name);
       assertOk(r);
       assert.ok(r.stdout.length > 0, name);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "train.ts --plot, --save into a missing directory: refused before training, with only --allow-write=FILE",
+  ignore: noFiles,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      for (const [flag, name] of [["--plot", "a.svg"], ["--save", "a.st"]]) {
+        const file = `${dir}/sub/${name}`;
+        const r = await run(
+          "train.ts",
+          [flag, file, "--steps", "5"],
+          [`--allow-write=${file}`],
+        );
+        assert.equal(
+          r.stderr,
+          `error: Cannot write ${file} (given to ${flag}): the directory ${dir}/sub does not exist.\n`,
+        );
+        assert.equal(r.code, 1);
+        // Refused before the run: none of its losses were printed.
+        assert.equal(r.stdout, "");
+      }
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });
@@ -655,7 +770,9 @@ Deno.test({
   name: "-h is --help in every script, in English and with --lang ja",
   ignore: noRun,
   async fn() {
-    for (const name of [...SECTION_SCRIPTS, "train.ts", "step.ts"]) {
+    for (
+      const name of [...SECTION_SCRIPTS, "train.ts", "step.ts", "graph.ts"]
+    ) {
       const long = await run(name, ["--help"]);
       const short = await run(name, ["-h"]);
       assertOk(long);
@@ -664,7 +781,7 @@ Deno.test({
       assert.match(long.stdout, new RegExp(`deno run scripts/${name}`));
       assert.match(long.stdout, /-h, --help/, name);
     }
-    for (const name of [...SECTION_SCRIPTS, "step.ts"]) {
+    for (const name of [...SECTION_SCRIPTS, "step.ts", "graph.ts"]) {
       const ja = await run(name, ["--lang", "ja", "-h"]);
       assertOk(ja);
       assert.match(ja.stdout, /使い方: deno run scripts\//, name);
@@ -732,7 +849,7 @@ Deno.test({
   name: "a misspelt flag gets the nearest known one, in every script",
   ignore: noRun,
   async fn() {
-    for (const name of SECTION_SCRIPTS) {
+    for (const name of [...SECTION_SCRIPTS, "graph.ts"]) {
       assertPlainFailure(
         await run(name, ["--lnag", "ja"]),
         /^error: Unknown flag --lnag: did you mean --lang\?$/m,
@@ -769,7 +886,9 @@ Deno.test({
   name: "error messages follow --lang ja in every script",
   ignore: noRun,
   async fn() {
-    for (const name of [...SECTION_SCRIPTS, "train.ts", "step.ts"]) {
+    for (
+      const name of [...SECTION_SCRIPTS, "train.ts", "step.ts", "graph.ts"]
+    ) {
       const unknown = await run(name, ["--lang", "ja", "--foo"]);
       assertPlainFailure(
         unknown,
@@ -796,7 +915,11 @@ Deno.test({
     const ja: [string, string[], RegExp][] = [
       ["train.ts", ["--lr", "abc"], /--lr には数を指定してください/],
       ["train.ts", ["--lr", "0"], /--lr は 0 より大きい数にしてください/],
-      ["train.ts", ["--steps", "2.5"], /--steps は 1 以上の整数にしてください/],
+      [
+        "train.ts",
+        ["--steps", "2.5"],
+        /--steps は 1 から 9007199254740991 までの整数を、数字だけで指定してください/,
+      ],
       ["train.ts", ["--steps"], /フラグ --steps には値が要ります。/],
       ["train.ts", ["--json=yes"], /フラグ --json は値を取りません。/],
       ["train.ts", ["--lr", "1", "--learning-rate", "1"], /学習率は1回だけ/],

@@ -249,6 +249,65 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "step.ts: a loss that changes only within rounding is neither a rise nor a fall",
+  ignore: !canRun,
+  async fn() {
+    // lr = 1e-300: lr·∂L/∂w is far below the weights' last digit (it shows
+    // only in new_w[0][0] = 4.8e-299, which vanishes next to 0.6 in new_u),
+    // so the loss is the same number; it was called a rise, "too large".
+    const tiny = await step(["--lr", "1e-300"]);
+    assertOk(tiny);
+    const last = (r: Run) => r.stdout.trimEnd().split("\n").at(-1);
+    assert.equal(
+      last(tiny),
+      "The loss did not change (it stays 113.28999999999999): learning rate 1e-300 is too small to matter. The article's is 0.01.",
+    );
+    assert.doesNotMatch(tiny.stdout, /too large|rose|fell/);
+    const tinyJa = await step(["--lr", "1e-300", "--lang", "ja"]);
+    assertOk(tinyJa);
+    assert.equal(
+      last(tinyJa),
+      "1回目の時と Loss の値が変わっていない(113.28999999999999 のまま): 学習率 1e-300 は小さすぎて効果がありません。記事の学習率は 0.01 です。",
+    );
+    // 1e-18 moves the loss by about two units in its last place, less than
+    // the rounding of computing it: not a fall.
+    const small = await step(["--lr", "1e-18"]);
+    assertOk(small);
+    assert.match(
+      last(small) ?? "",
+      /^The loss changed only within float64's rounding \(113\.28999999999999 → 113\.289999999999\d+\): learning rate 1e-18 is too small to matter\. The article's is 0\.01\.$/,
+    );
+    // lr = 1/|x|² = 1/78: new_u − d = −(u − d), the same loss up to
+    // rounding (here one unit in the last place lower, once called a fall).
+    const flip = await step(["--lr", String(1 / 78)]);
+    assertOk(flip);
+    assert.match(
+      last(flip) ?? "",
+      /^The loss changed only within float64's rounding \(113\.28999999999999 → 113\.28999999999998\): learning rate 0\.01282051282 ≈ 1\/\|x\|² = 1\/78 overshoots: new_u − d ≈ −\(u − d\), the error changes sign but not size\. One step lowers the loss only for lr < 1\/\|x\|² ≈ 0\.01282\.$/,
+    );
+    const flipJa = await step(["--lr", String(1 / 78), "--lang", "ja"]);
+    assertOk(flipJa);
+    assert.match(
+      last(flipJa) ?? "",
+      /: 学習率 0\.01282051282 は 1\/\|x\|² = 1\/78 とほぼ同じで、new_u − d ≈ −\(u − d\) と誤差の符号が反転するだけで大きさは変わりません。1回の学習で Loss が減るのは学習率が 1\/\|x\|² ≈ 0\.01282 より小さいときだけです。$/,
+    );
+    // Beyond rounding, a fall and a rise are still called so: 1e-16 just
+    // lowers the loss, and the article's rate keeps its words.
+    const fell = await step(["--lr", "1e-16"]);
+    assert.match(
+      last(fell) ?? "",
+      /^The loss fell from 113\.28999999999999 to 113\.2899999999\d+: the model learned\.$/,
+    );
+    const article = await step();
+    assert.equal(
+      last(article),
+      "The loss fell from 113.28999999999999 to 35.527744: the model learned.",
+    );
+  },
+});
+
+Deno.test({
   name: "step.ts --help, -h, and bad flags fail plainly",
   ignore: !canRun,
   async fn() {
