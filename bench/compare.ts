@@ -504,7 +504,7 @@ async function elementwiseTargets(): Promise<void> {
   }
 }
 
-// Where the exact path and the WebAssembly path cross (lib/_kernels.ts).
+// Where the exact path and the WebAssembly path cross (lib/kernels/_matmul.ts).
 const crossTable: string[] = [];
 function crossover(): void {
   crossTable.push(

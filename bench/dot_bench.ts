@@ -1,5 +1,5 @@
 // `deno task bench`: the matrix product at several sizes, and each kernel
-// path on its own (see lib/_kernels.ts).
+// path on its own (see lib/kernels/_matmul.ts).
 import { dot, type Matrix, matrix } from "../mod.ts";
 import { matmulExact } from "../lib/kernels/_matmul.ts";
 import { matmulPacked } from "../lib/kernels/_matmul_packed.ts";
