@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertInRange,
   assertMatrix,
@@ -124,7 +125,7 @@ function affine(
  * ```
  */
 export function forward(params: Perceptron, x: Matrix): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("forward(params, x)", arguments.length);
   }
   const fn = "forward(params, x)";
@@ -168,7 +169,7 @@ export function gradient(
   params: Perceptron,
   data: Samples,
 ): PerceptronGradient {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("gradient(params, data)", arguments.length);
   }
   const fn = "gradient(params, data)";
@@ -599,7 +600,7 @@ export function train(
   data: Samples,
   options: TrainOptions = {},
 ): TrainResult {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments("train(params, data, options)", arguments.length, 2);
   }
   const fn = "train(params, data, options)";

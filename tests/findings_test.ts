@@ -991,3 +991,87 @@ Deno.test("fit and evaluate refuse targets the cross-entropy cannot use, naming 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+Deno.test("Array callbacks keep working: the (index, array) that map and reduce pass are let through, any other extra argument is refused", () => {
+  const m1 = matrix([[1, -2]]), m2 = matrix([[-3, 4]]), m3 = matrix([[5, 6]]);
+  assert.deepEqual([m1, m2].map(mod.toArray), [[[1, -2]], [[-3, 4]]]);
+  assert.deepEqual(
+    [m1, m2].map(mod.relu).map(mod.toArray),
+    [[[1, 0]], [[0, 4]]],
+  );
+  assert.deepEqual(
+    [m1].map(mod.transpose).map(mod.toArray),
+    [[[1], [-2]]],
+  );
+  assert.deepEqual(
+    [[[1, 2]], [[3, 4]]].map(matrix).map(mod.toArray),
+    [[[1, 2]], [[3, 4]]],
+  );
+  // reduce passes (accumulator, value, index, array).
+  assert.deepEqual(mod.toArray([m1, m2, m3].reduce(add)), [[3, 8]]);
+  // Any other extra argument is still refused: a slope, an options object,
+  // a third matrix, or extras that are not (a number, an array).
+  assert.throws(() => loose(mod.leakyRelu)(m1, 0.5), TypeError);
+  assert.throws(() => loose(add)(m1, m2, m3), {
+    name: "TypeError",
+    message: "Cannot call add(a, b) with 3 arguments: it takes 2",
+  });
+  assert.throws(() => loose(add)(m1, m2, 0, "not an array"), {
+    name: "TypeError",
+    message: "Cannot call add(a, b) with 4 arguments: it takes 2",
+  });
+  assert.throws(() => loose(mod.relu)(m1, 0, [m1], "more"), {
+    name: "TypeError",
+    message: "Cannot call relu(m) with 4 arguments: it takes 1",
+  });
+  // Ops made by defineOp follow the same rule.
+  const double = defineOp({
+    name: "double",
+    forward: (a: Matrix) => mod.scale(a, 2),
+    backward: (g: Matrix) => [mod.scale(g, 2)],
+  });
+  assert.deepEqual([m1].map(double).map(mod.toArray), [[[2, -4]]]);
+  assert.throws(() => loose(double)(m1, m2), {
+    name: "TypeError",
+    message: 'Cannot call op "double" with 2 arguments: its forward takes 1',
+  });
+});
+
+Deno.test("fit and evaluate take the toolkit's own loss functions as their names", () => {
+  const { model, params } = mod.mlp([2, 2], 1);
+  const targets = { x: xor.x, d: matrix([[0.5, -1, 2, 0], [1, 0, 0, 3]]) };
+  for (
+    const [fnLoss, name] of [[mod.mse, "mse"], [
+      mod.squaredError,
+      "squaredError",
+    ]] as const
+  ) {
+    const byFunction = fit(model, params, targets, {
+      epochs: 2,
+      loss: loose(fnLoss),
+    });
+    const byName = fit(model, params, targets, { epochs: 2, loss: name });
+    assert.deepEqual(byFunction.history, byName.history);
+    assert.equal(
+      evaluate(model, params, targets, { loss: loose(fnLoss) }).loss,
+      evaluate(model, params, targets, { loss: name }).loss,
+    );
+  }
+  // The cross-entropy passed as a function checks its labels as by name.
+  assert.throws(
+    () =>
+      fit(model, params, targets, {
+        epochs: 1,
+        loss: loose(mod.softmaxCrossEntropy),
+      }),
+    RangeError,
+  );
+  const byFunction = fit(model, params, xor, {
+    epochs: 2,
+    loss: loose(mod.softmaxCrossEntropy),
+  });
+  assert.deepEqual(
+    byFunction.history,
+    fit(model, params, xor, { epochs: 2, loss: "softmaxCrossEntropy" }).history,
+  );
+});

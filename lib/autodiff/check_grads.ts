@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFunction,
   assertInRange,
   assertInteger,
@@ -127,7 +128,7 @@ export function checkGrads<P extends object>(
   params: P,
   options: CheckGradsOptions = {},
 ): number {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "checkGrads(f, params, options)",
       arguments.length,

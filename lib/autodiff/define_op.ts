@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFunction,
   assertRecord,
   describe,
@@ -107,7 +108,7 @@ const FN = "defineOp(spec)";
 export function defineOp<A extends readonly unknown[], S = undefined>(
   spec: OpSpec<A, S>,
 ): Op<A> {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("defineOp(spec)", arguments.length);
   }
   assertRecord(spec, FN, "spec", "an object { name, forward, backward }");
@@ -133,7 +134,7 @@ export function defineOp<A extends readonly unknown[], S = undefined>(
   const op: TapeOp = { name, backward };
   const arity = declaredArity(forward);
   const general = (...args: A): Matrix => {
-    if (args.length > arity) {
+    if (args.length > arity && !arrayCallback(args, arity)) {
       throw new TypeError(
         `Cannot call op "${name}" with ${args.length} arguments: its forward takes ${arity}`,
       );

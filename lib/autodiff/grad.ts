@@ -11,6 +11,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertFunction,
   describe,
@@ -312,7 +313,7 @@ export function gradientOf<P>(
 export function valueAndGrad<P extends object>(
   f: (params: P) => number | Matrix,
 ): (params: P) => ValueAndGrad<P> {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("valueAndGrad(f)", arguments.length);
   }
   const fn = "valueAndGrad(f)(params)";
@@ -344,7 +345,7 @@ export function valueAndGrad<P extends object>(
 export function grad<P extends object>(
   f: (params: P) => number | Matrix,
 ): (params: P) => P {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("grad(f)", arguments.length);
   }
   const fn = "grad(f)(params)";

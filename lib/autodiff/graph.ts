@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertFunction,
   assertInteger,
@@ -154,7 +155,7 @@ export function computationGraph<P extends object>(
   params: P,
   options?: ComputationGraphOptions,
 ): ComputationGraph {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "computationGraph(f, params, options)",
       arguments.length,

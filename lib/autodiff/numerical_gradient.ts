@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertFunction,
   assertInRange,
@@ -57,7 +58,7 @@ export function numericalGradient(
   at: Matrix,
   options: NumericalGradientOptions = {},
 ): Matrix {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "numericalGradient(f, at, options)",
       arguments.length,

@@ -37,6 +37,18 @@ export function count(n: number, noun: string): string {
 }
 
 /**
+ * Whether the arguments past the first `n` are the (index, array) that an
+ * Array method passes its callback, as in `[m1, m2].map(toArray)` or
+ * `[a, b, c].reduce(add)`. Those extras are let through, so that the common
+ * idioms keep working; any other extra argument is refused
+ * ({@linkcode tooManyArguments}). Called only once `args.length > n`.
+ */
+export function arrayCallback(args: ArrayLike<unknown>, n: number): boolean {
+  return args.length === n + 2 && typeof args[n] === "number" &&
+    Array.isArray(args[n + 1]);
+}
+
+/**
  * The TypeError for a call with more arguments than `signature` lists, such
  * as "Cannot call relu(m) with 2 arguments: it takes 1": an extra argument
  * would otherwise be ignored silently (`leakyRelu(m, 0.5)` is not a slope of
@@ -45,7 +57,9 @@ export function count(n: number, noun: string): string {
  * the function does not have. A function compares `arguments.length` itself
  * (nearly free) and calls this only to throw:
  *
- *     if (arguments.length > 2) throw tooManyArguments("dot(a, b)", arguments.length);
+ *     if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
+ *       throw tooManyArguments("dot(a, b)", arguments.length);
+ *     }
  */
 export function tooManyArguments(
   signature: string,

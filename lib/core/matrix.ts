@@ -3,7 +3,12 @@
  *
  * @module
  */
-import { assertMatrix, describe, tooManyArguments } from "./_checks.ts";
+import {
+  arrayCallback,
+  assertMatrix,
+  describe,
+  tooManyArguments,
+} from "./_checks.ts";
 import { dataOf, fromData, Matrix, nested } from "./_matrix.ts";
 
 export { Matrix };
@@ -40,7 +45,7 @@ export interface Samples {
  * ```
  */
 export function matrix(rows: readonly (readonly number[])[]): Matrix {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("matrix(rows)", arguments.length);
   }
   if (!Array.isArray(rows)) {
@@ -147,7 +152,7 @@ function assertSize(value: unknown, fn: string, name: string): void {
  * ```
  */
 export function zeros(rows: number, cols: number): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("zeros(rows, cols)", arguments.length);
   }
   assertSize(rows, "zeros(rows, cols)", "rows");
@@ -179,7 +184,7 @@ export function zeros(rows: number, cols: number): Matrix {
  * ```
  */
 export function identity(n: number): Matrix {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("identity(n)", arguments.length);
   }
   assertSize(n, "identity(n)", "n");
@@ -210,7 +215,7 @@ export function identity(n: number): Matrix {
  * ```
  */
 export function toArray(m: Matrix): number[][] {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("toArray(m)", arguments.length);
   }
   assertMatrix(m, "toArray(m)", "m");

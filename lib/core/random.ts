@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInteger,
   assertNumber,
   describe,
@@ -85,7 +86,7 @@ const MAX_SHUFFLE = 2 ** 26;
  * ```
  */
 export function createRng(seed: number): Rng {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("createRng(seed)", arguments.length);
   }
   const fn = "createRng(seed)";
@@ -196,7 +197,7 @@ export function createRng(seed: number): Rng {
  * ```
  */
 export function shuffle(n: number, rng: Rng): number[] {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("shuffle(n, rng)", arguments.length);
   }
   const fn = "shuffle(n, rng)";

@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInRange,
   assertInteger,
   assertMatrix,
@@ -189,7 +190,7 @@ function checkEntries(rows: number, cols: number, fn: string, what: string) {
  * ```
  */
 export function oneHot(labels: readonly number[], classes: number): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("oneHot(labels, classes)", arguments.length);
   }
   const fn = "oneHot(labels, classes)";
@@ -226,7 +227,7 @@ export function fromSamples(
   samples: readonly (readonly number[])[],
   labels: readonly number[],
 ): Dataset {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("fromSamples(samples, labels)", arguments.length);
   }
   const fn = "fromSamples(samples, labels)";
@@ -307,7 +308,7 @@ export function fromSamples(
  * ```
  */
 export function xor(): Dataset {
-  if (arguments.length > 0) {
+  if (arguments.length > 0 && !arrayCallback(arguments, 0)) {
     throw tooManyArguments("xor()", arguments.length);
   }
   const labels = [0, 1, 1, 0];
@@ -351,7 +352,7 @@ function linspace(a: number, b: number, n: number): number[] {
  * ```
  */
 export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("spiral(seed, options)", arguments.length, 1);
   }
   const fn = "spiral(seed, options)";
@@ -424,7 +425,7 @@ export function spiral(seed: number, options: SpiralOptions = {}): Dataset {
  * ```
  */
 export function moons(seed: number, options: MoonsOptions = {}): Dataset {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("moons(seed, options)", arguments.length, 1);
   }
   const fn = "moons(seed, options)";
@@ -515,7 +516,7 @@ export function trainTestSplit(
   seed: number,
   options: SplitOptions = {},
 ): Split {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "trainTestSplit(data, seed, options)",
       arguments.length,

@@ -10,6 +10,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInteger,
   assertRecord,
   describe,
@@ -54,7 +55,7 @@ export interface Idx {
  * ```
  */
 export function parseIdx(bytes: Uint8Array, name = "bytes"): Idx {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("parseIdx(bytes, name)", arguments.length, 1);
   }
   const fn = "parseIdx(bytes, name)";
@@ -162,7 +163,7 @@ export interface MnistOptions {
  * ```
  */
 export function mnist(files: MnistFiles, options: MnistOptions = {}): Dataset {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("mnist(files, options)", arguments.length, 1);
   }
   const fn = "mnist(files, options)";

@@ -27,6 +27,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertRecord,
   count,
   describe,
@@ -161,7 +162,7 @@ export function toSafetensors(
   tree: object,
   options: ToSafetensorsOptions = {},
 ): Uint8Array {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("toSafetensors(tree, options)", arguments.length, 1);
   }
   const fn = "toSafetensors(tree, options)";
@@ -373,7 +374,7 @@ interface Entry {
  * ```
  */
 export function fromSafetensors(bytes: Uint8Array): LoadedSafetensors {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("fromSafetensors(bytes)", arguments.length);
   }
   const fn = "fromSafetensors(bytes)";

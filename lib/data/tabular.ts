@@ -31,6 +31,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertChoice,
   assertInteger,
   assertNumber,
@@ -915,7 +916,7 @@ export function fromTable(
   rows: readonly (readonly string[])[],
   options: TableOptions,
 ): FittedTable {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "fromTable(header, rows, options)",
       arguments.length,
@@ -979,7 +980,7 @@ export function splitTable(
   seed: number,
   options: SplitTableOptions,
 ): TableSplit {
-  if (arguments.length > 4) {
+  if (arguments.length > 4 && !arrayCallback(arguments, 4)) {
     throw tooManyArguments(
       "splitTable(header, rows, seed, options)",
       arguments.length,
@@ -1250,7 +1251,7 @@ export function applyEncoders(
   rows: readonly (readonly string[])[],
   options: ApplyEncodersOptions = {},
 ): EncodedTable {
-  if (arguments.length > 4) {
+  if (arguments.length > 4 && !arrayCallback(arguments, 4)) {
     throw tooManyArguments(
       "applyEncoders(encoders, header, rows, options)",
       arguments.length,

@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertChoice,
   assertInRange,
   assertInteger,
@@ -79,7 +80,7 @@ export function dense(
   outputs: number,
   options: DenseOptions = {},
 ): PlainLayer<DenseParams> {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "dense(inputs, outputs, options)",
       arguments.length,
@@ -164,7 +165,7 @@ export function dense(
  * ```
  */
 export function dropout(rate: number): PlainLayer<Record<string, never>> {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("dropout(rate)", arguments.length);
   }
   const fn = "layers.dropout(rate)";
@@ -340,7 +341,7 @@ export function batchNorm(
   features: number,
   options: BatchNormLayerOptions = {},
 ): BatchNormLayer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("batchNorm(features, options)", arguments.length, 1);
   }
   const fn = "layers.batchNorm(features, options)";
@@ -527,7 +528,7 @@ export function conv2d(
   input: ImageShape,
   options: Conv2dLayerOptions,
 ): ImageLayer<DenseParams> {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("conv2d(input, options)", arguments.length);
   }
   const fn = "layers.conv2d(input, options)";
@@ -620,7 +621,7 @@ export function maxPool(
   input: ImageShape,
   options: MaxPoolLayerOptions,
 ): ImageLayer<Record<string, never>> {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("maxPool(input, options)", arguments.length);
   }
   const fn = "layers.maxPool(input, options)";

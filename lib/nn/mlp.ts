@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertChoice,
   assertInteger,
   describe,
@@ -97,7 +98,7 @@ export function mlp(
   seed: number,
   options: MlpOptions = {},
 ): ModelAndParams {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments("mlp(sizes, seed, options)", arguments.length, 2);
   }
   const fn = "mlp(sizes, seed, options)";

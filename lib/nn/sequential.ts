@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInteger,
   assertMatrix,
   describe,
@@ -126,7 +127,7 @@ function asLayer(value: unknown, index: number, fn: string): Layer {
  * ```
  */
 export function sequential(layers: readonly LayerLike[]): Model {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("sequential(layers)", arguments.length);
   }
   const fn = "sequential(layers)";

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertMatrix,
   tooManyArguments,
@@ -69,7 +70,7 @@ export function elementwise(spec: ElementwiseSpec): Elementwise {
   const hint = spec.extraArgumentHint;
   // A function, not an arrow: it counts its arguments.
   return function (m: Matrix): Matrix {
-    if (arguments.length > 1) {
+    if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
       throw tooManyArguments(fn, arguments.length, undefined, hint);
     }
     assertMatrix(m, fn, "m");

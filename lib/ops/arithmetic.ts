@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertFunction,
   assertMatrix,
@@ -175,7 +176,7 @@ const scaleOp = defineOp({
  * ```
  */
 export function add(a: Matrix, b: Matrix): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("add(a, b)", arguments.length);
   }
   assertMatrix(a, "add(a, b)", "a");
@@ -204,7 +205,7 @@ export function add(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function sub(a: Matrix, b: Matrix): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("sub(a, b)", arguments.length);
   }
   assertMatrix(a, "sub(a, b)", "a");
@@ -234,7 +235,7 @@ export function sub(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function mul(a: Matrix, b: Matrix): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("mul(a, b)", arguments.length);
   }
   assertMatrix(a, "mul(a, b)", "a");
@@ -262,7 +263,7 @@ export function mul(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function div(a: Matrix, b: Matrix): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("div(a, b)", arguments.length);
   }
   assertMatrix(a, "div(a, b)", "a");
@@ -288,7 +289,7 @@ export function div(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function scale(m: Matrix, k: number): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("scale(m, k)", arguments.length);
   }
   assertMatrix(m, "scale(m, k)", "m");
@@ -319,7 +320,7 @@ export function map(
   m: Matrix,
   f: (value: number, row: number, col: number) => number,
 ): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("map(m, f)", arguments.length);
   }
   assertMatrix(m, "map(m, f)", "m");

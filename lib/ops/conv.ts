@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertInteger,
   assertMatrix,
@@ -362,7 +363,7 @@ export function conv2d(
   x: Matrix,
   options: Conv2dOptions,
 ): Matrix {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments("conv2d(params, x, options)", arguments.length);
   }
   assertRecord(params, CONV, "params", "an object { w, b } of matrices");
@@ -517,7 +518,7 @@ export function conv2d(
  * ```
  */
 export function maxPool(x: Matrix, options: MaxPoolOptions): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("maxPool(x, options)", arguments.length);
   }
   assertMatrix(x, POOL, "x");

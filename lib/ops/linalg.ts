@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertMatrix,
   count,
@@ -72,7 +73,7 @@ const transposeOp = defineOp({
  * ```
  */
 export function dot(a: Matrix, b: Matrix): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("dot(a, b)", arguments.length);
   }
   assertMatrix(a, "dot(a, b)", "a");
@@ -105,7 +106,7 @@ export function dot(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function transpose(m: Matrix): Matrix {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("transpose(m)", arguments.length);
   }
   assertMatrix(m, "transpose(m)", "m");

@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertMatrix,
   assertSameShape,
   tooManyArguments,
@@ -182,7 +183,7 @@ export function squaredError<O extends ReduceOptions = ReduceOptions>(
   d: Matrix,
   options?: O,
 ): Reduced<O> {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments("squaredError(u, d, options)", arguments.length, 2);
   }
   const fn = "squaredError(u, d)";
@@ -217,7 +218,7 @@ export function mse<O extends ReduceOptions = ReduceOptions>(
   d: Matrix,
   options?: O,
 ): Reduced<O> {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments("mse(u, d, options)", arguments.length, 2);
   }
   const fn = "mse(u, d)";
@@ -266,7 +267,7 @@ export function softmaxCrossEntropy<O extends ReduceOptions = ReduceOptions>(
   oneHotLabels: Matrix,
   options?: O,
 ): Reduced<O> {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "softmaxCrossEntropy(logits, oneHotLabels, options)",
       arguments.length,

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertInRange,
   assertMatrix,
@@ -168,7 +169,7 @@ export function batchNorm(
   x: Matrix,
   options: BatchNormOptions = {},
 ): Matrix {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "batchNorm(params, x, options)",
       arguments.length,
@@ -253,7 +254,7 @@ const dropoutOp = defineOp({
  * ```
  */
 export function dropout(x: Matrix, options: DropoutOptions): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("dropout(x, options)", arguments.length);
   }
   const fn = "dropout(x, options)";

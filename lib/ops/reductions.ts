@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertMatrix,
   describe,
@@ -145,7 +146,7 @@ export function sum<O extends ReduceOptions = ReduceOptions>(
   m: Matrix,
   options?: O,
 ): Reduced<O> {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("sum(m, options)", arguments.length, 1);
   }
   assertMatrix(m, "sum(m, options)", "m");
@@ -174,7 +175,7 @@ export function mean<O extends ReduceOptions = ReduceOptions>(
   m: Matrix,
   options?: O,
 ): Reduced<O> {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("mean(m, options)", arguments.length, 1);
   }
   assertMatrix(m, "mean(m, options)", "m");
@@ -204,7 +205,7 @@ export function mean<O extends ReduceOptions = ReduceOptions>(
  * ```
  */
 export function sumAxis(m: Matrix, axis: 0 | 1): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("sumAxis(m, axis)", arguments.length);
   }
   assertMatrix(m, "sumAxis(m, axis)", "m");

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertMatrix,
   tooManyArguments,
@@ -85,7 +86,7 @@ const logSoftmaxOp = defineOp({
  * ```
  */
 export function softmax(m: Matrix): Matrix {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("softmax(m)", arguments.length, 1, COLUMNS);
   }
   assertMatrix(m, "softmax(m)", "m");
@@ -113,7 +114,7 @@ export function softmax(m: Matrix): Matrix {
  * ```
  */
 export function logSoftmax(m: Matrix): Matrix {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("logSoftmax(m)", arguments.length, 1, COLUMNS);
   }
   assertMatrix(m, "logSoftmax(m)", "m");

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFunction,
   assertInteger,
   assertRecord,
@@ -24,6 +25,7 @@ import {
   evaluate,
   type Loss,
   lossFunction,
+  lossName,
   lossValue,
 } from "./metrics.ts";
 import type { Samples } from "../core/matrix.ts";
@@ -286,7 +288,7 @@ export function fit(
   data: Samples,
   options: FitOptions = {},
 ): FitResult {
-  if (arguments.length > 4) {
+  if (arguments.length > 4 && !arrayCallback(arguments, 4)) {
     throw tooManyArguments(
       "fit(model, params, data, options)",
       arguments.length,
@@ -364,7 +366,7 @@ export function fit(
       `Cannot train a model of ${probe.rows} outputs towards data.d of ${d.rows} rows in ${fn}: data.d must have one row per output`,
     );
   }
-  if ((o.loss ?? "softmaxCrossEntropy") === "softmaxCrossEntropy") {
+  if (lossName(o.loss ?? "softmaxCrossEntropy") === "softmaxCrossEntropy") {
     assertProbabilityColumns(d, fn, "data.d", CROSS_ENTROPY_LABELS);
     if (validation !== undefined) {
       assertProbabilityColumns(
@@ -472,7 +474,7 @@ export function fit(
     };
     if (validation !== undefined) {
       const v = evaluate(model, current, validation, {
-        loss: (o.loss ?? "softmaxCrossEntropy") as Loss,
+        loss: lossName(o.loss ?? "softmaxCrossEntropy") as Loss,
         state: modelState,
       });
       record = {

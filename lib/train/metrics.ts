@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertChoice,
   assertFunction,
   assertMatrix,
@@ -38,11 +39,25 @@ export type LossName = "softmaxCrossEntropy" | "mse" | "squaredError";
  * A loss: a built-in name, or a function of the model's output, the targets
  * and the parameters that returns a number or a 1x1 Matrix, written with the
  * toolkit's differentiable ops. The parameters let a loss add a penalty on
- * the weights, such as weight decay (L2): see `l2Penalty`.
+ * the weights, such as weight decay (L2): see `l2Penalty`. In
+ * JavaScript, the toolkit's own `softmaxCrossEntropy`, `mse` and
+ * `squaredError` may be passed as functions too: they count as their names.
  */
 export type Loss =
   | LossName
   | ((output: Matrix, d: Matrix, params: readonly Params[]) => number | Matrix);
+
+/**
+ * The name of a built-in loss passed as its function (`loss: mse` for
+ * `loss: "mse"`: the functions take options, not the parameters, as their
+ * third argument), or `loss` itself.
+ */
+export function lossName(loss: unknown): unknown {
+  if (loss === softmaxCrossEntropy) return "softmaxCrossEntropy";
+  if (loss === mse) return "mse";
+  if (loss === squaredError) return "squaredError";
+  return loss;
+}
 
 /** A loss as a function returning a 1x1 Matrix or a number. */
 export function lossFunction(
@@ -50,6 +65,7 @@ export function lossFunction(
   fn: string,
   name: string,
 ): (output: Matrix, d: Matrix, params: readonly Params[]) => number | Matrix {
+  loss = lossName(loss);
   if (typeof loss === "function") {
     assertFunction(loss, fn, name);
     return loss as (
@@ -203,7 +219,7 @@ export function evaluate(
   data: Samples,
   options: EvaluateOptions = {},
 ): Evaluation {
-  if (arguments.length > 4) {
+  if (arguments.length > 4 && !arrayCallback(arguments, 4)) {
     throw tooManyArguments(
       "evaluate(model, params, data, options)",
       arguments.length,
@@ -226,7 +242,7 @@ export function evaluate(
     );
   }
   assertSameShape(y, d, fn, "compare the output", ["the output", "data.d"]);
-  if ((o.loss ?? "softmaxCrossEntropy") === "softmaxCrossEntropy") {
+  if (lossName(o.loss ?? "softmaxCrossEntropy") === "softmaxCrossEntropy") {
     assertProbabilityColumns(d, fn, "data.d", CROSS_ENTROPY_LABELS);
   }
   return {
@@ -259,7 +275,7 @@ export function evaluate(
  * ```
  */
 export function accuracy(output: Matrix, targets: Matrix): number {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("accuracy(output, targets)", arguments.length);
   }
   const fn = "accuracy(output, targets)";
@@ -292,7 +308,7 @@ export function accuracy(output: Matrix, targets: Matrix): number {
  * ```
  */
 export function argmax(m: Matrix): number[] {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("argmax(m)", arguments.length);
   }
   assertMatrix(m, "argmax(m)", "m");
@@ -351,7 +367,7 @@ export interface Confusion {
  * ```
  */
 export function confusionMatrix(output: Matrix, targets: Matrix): Confusion {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "confusionMatrix(output, targets)",
       arguments.length,
@@ -437,7 +453,7 @@ export function confusionTable(
   confusion: Confusion,
   labels?: readonly string[],
 ): string {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "confusionTable(confusion, labels)",
       arguments.length,

@@ -22,6 +22,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFiniteResult,
   assertInRange,
   assertInteger,
@@ -337,7 +338,7 @@ export function sgd(
   learningRate: LearningRate = 0.01,
   options: SgdOptions = {},
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("sgd(learningRate, options)", arguments.length, 0);
   }
   const fn = "sgd(learningRate, options)";
@@ -430,7 +431,7 @@ export function momentum(
   learningRate: LearningRate = 0.01,
   options: MomentumOptions = {},
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "momentum(learningRate, options)",
       arguments.length,
@@ -469,7 +470,7 @@ export function nesterov(
   learningRate: LearningRate = 0.01,
   options: MomentumOptions = {},
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "nesterov(learningRate, options)",
       arguments.length,
@@ -515,7 +516,7 @@ export function adagrad(
   learningRate: LearningRate = 0.01,
   options: AdaptiveOptions = {},
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "adagrad(learningRate, options)",
       arguments.length,
@@ -592,7 +593,7 @@ export function rmsprop(
   learningRate: LearningRate = 0.01,
   options: RmspropOptions = {},
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "rmsprop(learningRate, options)",
       arguments.length,
@@ -734,7 +735,7 @@ export function adam(
   learningRate: LearningRate = 0.001,
   options: AdamOptions = {},
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("adam(learningRate, options)", arguments.length, 0);
   }
   return adamKind("adam", learningRate, options, 0);
@@ -767,7 +768,7 @@ export function adamw(
   learningRate: LearningRate = 0.001,
   options: AdamOptions = {},
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("adamw(learningRate, options)", arguments.length, 0);
   }
   return adamKind("adamw", learningRate, options, 0.01);
@@ -812,7 +813,7 @@ export function stepDecay(
   initial: number,
   options: { every: number; gamma?: number },
 ): Schedule {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("stepDecay(initial, options)", arguments.length);
   }
   const fn = "stepDecay(initial, options)";
@@ -873,7 +874,7 @@ export function cosineDecay(
   initial: number,
   options: { steps: number; minimum?: number },
 ): Schedule {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("cosineDecay(initial, options)", arguments.length);
   }
   const fn = "cosineDecay(initial, options)";
@@ -925,7 +926,7 @@ export function cosineDecay(
  * ```
  */
 export function globalNorm(tree: object): number {
-  if (arguments.length > 1) {
+  if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
     throw tooManyArguments("globalNorm(tree)", arguments.length);
   }
   const fn = "globalNorm(tree)";
@@ -982,7 +983,7 @@ export function clipByGlobalNorm(
   optimizer: Optimizer,
   maxNorm: number,
 ): Optimizer {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "clipByGlobalNorm(optimizer, maxNorm)",
       arguments.length,
@@ -1061,7 +1062,7 @@ export function clipByGlobalNorm(
  * ```
  */
 export function l2Penalty(tree: object, lambda: number): Matrix {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("l2Penalty(tree, lambda)", arguments.length);
   }
   const fn = "l2Penalty(tree, lambda)";

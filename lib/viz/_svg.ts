@@ -1,7 +1,7 @@
 // What the SVG charts share: the palette, number formatting and escaping,
 // round-numbered ticks, the axes and frame, the document wrapper, and the two
 // argument checks that lib/core/_checks.ts does not have (strings, booleans).
-import { describe, tooManyArguments } from "../core/_checks.ts";
+import { arrayCallback, describe, tooManyArguments } from "../core/_checks.ts";
 
 // Tableau 10: distinct in colour and still apart in grey.
 const PALETTE = [
@@ -290,7 +290,7 @@ export class Svg {
    * is given.
    */
   constructor(markup: string) {
-    if (arguments.length > 1) {
+    if (arguments.length > 1 && !arrayCallback(arguments, 1)) {
       throw tooManyArguments("new Svg(markup)", arguments.length);
     }
     if (typeof markup !== "string") {

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInRange,
   assertRecord,
   count,
@@ -157,7 +158,7 @@ export function confusionHeatmap(
   confusion: ConfusionCounts,
   options: ConfusionHeatmapOptions = {},
 ): Svg {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "confusionHeatmap(confusion, options)",
       arguments.length,

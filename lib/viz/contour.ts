@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFunction,
   assertInteger,
   assertNumber,
@@ -285,7 +286,7 @@ export function contourPaths(
   paths: readonly ContourPath[],
   options: ContourPathsOptions = {},
 ): Svg {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "contourPaths(f, paths, options)",
       arguments.length,

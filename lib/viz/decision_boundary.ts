@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertFunction,
   assertInRange,
   assertInteger,
@@ -463,7 +464,7 @@ export function decisionBoundary(
   data: LabelledPoints,
   options: DecisionBoundaryOptions = {},
 ): Svg {
-  if (arguments.length > 3) {
+  if (arguments.length > 3 && !arrayCallback(arguments, 3)) {
     throw tooManyArguments(
       "decisionBoundary(predict, data, options)",
       arguments.length,

@@ -10,6 +10,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertChoice,
   assertInteger,
   assertNumber,
@@ -317,7 +318,7 @@ export function toDot(
   graph: ComputationGraph,
   options?: ToDotOptions,
 ): string {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("toDot(graph, options)", arguments.length, 1);
   }
   const fn = "toDot(graph, options)";
@@ -456,7 +457,7 @@ export function graphSvg(
   graph: ComputationGraph,
   options?: GraphSvgOptions,
 ): Svg {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("graphSvg(graph, options)", arguments.length, 1);
   }
   const fn = "graphSvg(graph, options)";

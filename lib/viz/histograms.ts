@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInteger,
   assertNumber,
   describe,
@@ -233,7 +234,7 @@ export function histogramGrid(
   rows: readonly HistogramRow[],
   options: HistogramGridOptions = {},
 ): Svg {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("histogramGrid(rows, options)", arguments.length, 1);
   }
   const list = readRows(rows);

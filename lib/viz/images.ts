@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertChoice,
   assertInRange,
   assertInteger,
@@ -255,7 +256,7 @@ export function imageGrid(
   images: Matrix | readonly ImagePanel[],
   options: ImageGridOptions = {},
 ): Svg {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("imageGrid(images, options)", arguments.length, 1);
   }
   let panels: Panel[];

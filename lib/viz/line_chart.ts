@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInRange,
   assertNumber,
   describe,
@@ -284,7 +285,7 @@ export function lineChart(
   data: readonly number[] | readonly LineSeries[] | readonly object[],
   options: LineChartOptions = {},
 ): Svg {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("lineChart(data, options)", arguments.length, 1);
   }
   const fn = "lineChart(data, options)";

@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertChoice,
   assertInRange,
   assertNumber,
@@ -219,7 +220,7 @@ export function scatterPlot(
   points: readonly ScatterPoint[],
   options: ScatterPlotOptions = {},
 ): Svg {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("scatterPlot(points, options)", arguments.length, 1);
   }
   const list = readPoints(points);

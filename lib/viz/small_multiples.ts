@@ -10,6 +10,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInteger,
   assertNumber,
   describe,
@@ -279,7 +280,7 @@ export function lineChartGrid(
   panels: readonly LinePanel[],
   options: LineChartGridOptions = {},
 ): Svg {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments(
       "lineChartGrid(panels, options)",
       arguments.length,

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  arrayCallback,
   assertInteger,
   assertNumber,
   describe,
@@ -125,7 +126,7 @@ export function sparkline(
   values: readonly number[],
   options: SparklineOptions = {},
 ): string {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("sparkline(values, options)", arguments.length, 1);
   }
   const fn = "sparkline(values, options)";
@@ -179,7 +180,7 @@ export function asciiChart(
   values: readonly number[],
   options: AsciiChartOptions = {},
 ): string {
-  if (arguments.length > 2) {
+  if (arguments.length > 2 && !arrayCallback(arguments, 2)) {
     throw tooManyArguments("asciiChart(values, options)", arguments.length, 1);
   }
   const fn = "asciiChart(values, options)";
