@@ -13,6 +13,7 @@ import {
   train,
   type TrainOptions,
 } from "../mod.ts";
+import { stability } from "../lib/perceptron.ts";
 import {
   articleMatrices,
   close,
@@ -615,4 +616,85 @@ Deno.test("forward, gradient and train refuse bad arguments, naming the function
       return true;
     });
   }
+});
+
+// --- stability: λmax of x·xᵀ, and the learning rate it suggests -------------
+
+/** The LCG of tests/goldens: (s·1664525 + 1013904223) mod 2³², scaled to ±2. */
+function lcgMatrix(k: number, n: number, seed: number): Matrix {
+  let s = seed >>> 0;
+  return matrix(
+    Array.from({ length: k }, () =>
+      Array.from({ length: n }, () => {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        return (s / 2 ** 32 - 0.5) * 4;
+      })),
+  );
+}
+
+Deno.test("stability: λmax of x·xᵀ (a row of ones for a trained bias) as numpy's eigvalsh gives it, and half its inverse rounded down to two digits", () => {
+  // Goldens: the largest eigenvalue of Xb·Xbᵀ, or of Xbᵀ·Xb when Xb has
+  // more rows than columns, by numpy.linalg.eigvalsh (numpy 2.4.6):
+  //   .venv/bin/python - <<'PY'
+  //   import numpy as np
+  //   def lcg(n, seed):
+  //       s = seed; out = []
+  //       for _ in range(n):
+  //           s = (s * 1664525 + 1013904223) & 0xffffffff
+  //           out.append((s / 2**32 - 0.5) * 4)
+  //       return out
+  //   for k, n, seed in [(3,7,1),(6,4,2),(5,5,3),(1,9,4),(8,2,5),(201,210,6)]:
+  //       X = np.array(lcg(k*n, seed)).reshape(k, n)
+  //       for bias in (False, True):
+  //           Xb = np.vstack([X, np.ones((1, n))]) if bias else X
+  //           G = Xb @ Xb.T if Xb.shape[0] <= Xb.shape[1] else Xb.T @ Xb
+  //           print(k, n, seed, bias, repr(np.linalg.eigvalsh(G).max()))
+  //   PY
+  const goldens: [number, number, number, boolean, number][] = [
+    [3, 7, 1, false, 14.173625519208768],
+    [3, 7, 1, true, 14.812799892891897],
+    [6, 4, 2, false, 11.093548870598909],
+    [6, 4, 2, true, 11.991735801890325],
+    [5, 5, 3, false, 17.148131621650908],
+    [5, 5, 3, true, 17.644182424089934],
+    [1, 9, 4, false, 10.144137650576665],
+    [1, 9, 4, true, 12.308326656560212],
+    [8, 2, 5, false, 16.045010759474444],
+    [8, 2, 5, true, 16.046250736404907],
+    // 201 and 202 rows: power iteration instead of Jacobi rotations.
+    [201, 210, 6, false, 1033.1398617329737],
+    [201, 210, 6, true, 1036.2002444520083],
+  ];
+  for (const [k, n, seed, bias, lambda] of goldens) {
+    const s = stability(lcgMatrix(k, n, seed), bias);
+    assert.ok(s !== undefined);
+    const what = `${k}x${n} seed ${seed} bias ${bias}`;
+    const rtol = k > 200 ? 1e-9 : 1e-12;
+    assert.ok(
+      Math.abs(s.lambdaMax - lambda) <= rtol * lambda,
+      `${what}: ${s.lambdaMax} against ${lambda}`,
+    );
+    assert.equal(s.limit, 1 / s.lambdaMax, what);
+    // Two significant digits, rounded down: within 10% below 1/(2λmax).
+    const half = 1 / (2 * s.lambdaMax);
+    assert.ok(s.suggested <= half && s.suggested >= 0.9 * half, what);
+    assert.equal(Number(s.suggested.toPrecision(2)), s.suggested, what);
+  }
+  // The article: λmax = |x|² = 78, and with the bias 78 + 1 (rank one).
+  const { x } = articleMatrices();
+  assert.deepEqual(stability(x, false), {
+    lambdaMax: 78,
+    limit: 1 / 78,
+    suggested: 0.0064,
+  });
+  assert.equal(stability(x, true)?.lambdaMax, 79);
+  // All zeros: nothing moves without the bias; with it, λmax = |1|² = n.
+  assert.equal(stability(matrix([[0, 0, 0], [0, 0, 0]]), false), undefined);
+  assert.equal(stability(matrix([[0, 0, 0], [0, 0, 0]]), true)?.lambdaMax, 3);
+  // λmax overflows: no learning rate is small enough.
+  assert.deepEqual(stability(matrix([[1e200, 1e200]]), false), {
+    lambdaMax: Infinity,
+    limit: 0,
+    suggested: 0,
+  });
 });

@@ -83,10 +83,9 @@ const FN = "defineOp(spec)";
  * @typeParam A The op's arguments.
  * @typeParam S What the forward saves for the backward.
  * @param spec The op's `name`, `forward` and `backward`.
- * @returns The op, a function of the same arguments as `forward`. Called
- * with more arguments than `forward` declares, it throws a TypeError instead
- * of dropping them (a parameter with a default value, or a rest parameter,
- * lets any number through).
+ * @returns The op, a function of the same arguments as `forward` (it passes
+ * them all on: checking them is the forward's part, as the toolkit's own
+ * exports check theirs).
  * @throws {TypeError} When `spec` is not `{ name, forward, backward }` with a
  * non-empty name and two functions, or has other keys.
  *
@@ -132,13 +131,7 @@ export function defineOp<A extends readonly unknown[], S = undefined>(
   assertFunction(forward, FN, "spec.forward");
   assertFunction(backward, FN, "spec.backward");
   const op: TapeOp = { name, backward };
-  const arity = declaredArity(forward);
   const general = (...args: A): Matrix => {
-    if (args.length > arity && !arrayCallback(args, arity)) {
-      throw new TypeError(
-        `Cannot call op "${name}" with ${args.length} arguments: its forward takes ${arity}`,
-      );
-    }
     const tape = activeTape;
     if (tape === null) return outputOf(forward(...args), name);
     setActiveTape(null);
@@ -159,8 +152,7 @@ export function defineOp<A extends readonly unknown[], S = undefined>(
   };
   // Outside a gradient, the ops of one and two arguments (nearly all) skip
   // the rest array and the spread call: about 20 ns a call (see
-  // docs/benchmarks.md). Any other call takes the general path, which also
-  // refuses extra arguments.
+  // docs/benchmarks.md). Any other call takes the general path.
   const f = forward as unknown as (...args: unknown[]) => Matrix | Saved<S>;
   switch (forward.length) {
     case 1:
@@ -179,32 +171,6 @@ export function defineOp<A extends readonly unknown[], S = undefined>(
       } as unknown as Op<A>;
   }
   return general;
-}
-
-/**
- * How many arguments an op may be given: as many as its forward declares
- * (`forward.length`), so that an extra one is refused rather than ignored.
- * When a parameter has a default value or is a rest parameter, `length`
- * does not count it (nor those after it), so any number is allowed; the
- * source of the parameter list tells, read once here, not per call.
- */
-function declaredArity(f: (...args: never[]) => unknown): number {
-  const source = Function.prototype.toString.call(f);
-  // Bound and built-in functions do not show their parameters.
-  if (/\[native code\]\s*\}\s*$/.test(source)) return Infinity;
-  // One parameter without parentheses: `x => …`.
-  if (/^(?:async\s+)?[\w$]+\s*=>/.test(source)) return f.length;
-  const open = source.indexOf("(");
-  let depth = 0;
-  for (let i = open; open >= 0 && i < source.length; i++) {
-    const c = source[i];
-    if (c === "(" || c === "[" || c === "{") depth++;
-    else if ((c === ")" || c === "]" || c === "}") && --depth === 0) {
-      // A default (`k = 2`) or a rest parameter (`...args`) anywhere.
-      return /=|\.\.\./.test(source.slice(open + 1, i)) ? Infinity : f.length;
-    }
-  }
-  return Infinity;
 }
 
 function outputOf(result: unknown, name: string): Matrix {
