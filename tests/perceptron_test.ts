@@ -698,3 +698,29 @@ Deno.test("stability: λmax of x·xᵀ (a row of ones for a trained bias) as num
     suggested: 0,
   });
 });
+
+Deno.test("train's divergence message suggests the stable rate of the data, and says when none exists", () => {
+  const { w, b, x, d } = articleMatrices();
+  assert.throws(
+    () => train({ w, b }, { x, d }, { learningRate: 1, steps: 100 }),
+    {
+      name: "RangeError",
+      message:
+        /; try a smaller learning rate, such as 0\.0064: training is stable only below 1\/λmax = 0\.01282, where λmax = 78 is the largest eigenvalue of x·xᵀ$/,
+    },
+  );
+  // With the bias trained, the ones row adds 1 to λmax.
+  assert.throws(
+    () =>
+      train({ w, b }, { x, d }, {
+        learningRate: 1,
+        steps: 100,
+        trainBias: true,
+      }),
+    {
+      name: "RangeError",
+      message:
+        /such as 0\.0063: training is stable only below 1\/λmax = 0\.01266, where λmax = 79 is the largest eigenvalue of x·xᵀ, x with a row of ones for the trained bias$/,
+    },
+  );
+});
