@@ -315,6 +315,7 @@ export async function runScript(
       ...args,
     ],
     cwd: new URL("..", import.meta.url),
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },

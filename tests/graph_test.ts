@@ -24,10 +24,7 @@ import {
   toDot,
   valueAndGrad,
 } from "../mod.ts";
-
-function granted(descriptor: Deno.PermissionDescriptor): boolean {
-  return Deno.permissions.querySync(descriptor).state === "granted";
-}
+import { granted, type ProgramRun, runScript } from "./_helpers.ts";
 
 const canRun = granted({ name: "run" });
 const canWrite = granted({ name: "write" });
@@ -605,30 +602,12 @@ Deno.test("toDot and graphSvg: what is not a graph is refused plainly", () => {
 
 // ------------------------------------------------------------------ script
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** Runs scripts/graph.ts with `args`, given the Deno `flags`. */
+function runGraph(args: string[], flags: string[] = []): Promise<ProgramRun> {
+  return runScript("graph", args, flags);
 }
 
-async function runScript(args: string[], flags: string[] = []): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", ...flags, "scripts/graph.ts", ...args],
-    cwd: new URL("..", import.meta.url),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: text.decode(out.stdout),
-    stderr: text.decode(out.stderr),
-  };
-}
-
-function assertPlainFailure(r: Run, pattern: RegExp): void {
+function assertPlainFailure(r: ProgramRun, pattern: RegExp): void {
   assert.notEqual(r.code, 0);
   assert.equal(r.stdout, "");
   const lines = r.stderr.trimEnd().split("\n");
@@ -642,7 +621,7 @@ Deno.test({
     "scripts/graph.ts: text, --format dot, --help and bad flags, with no permissions",
   ignore: !canRun,
   async fn() {
-    const text = await runScript([]);
+    const text = await runGraph([]);
     assert.equal(text.stderr, "");
     assert.equal(text.code, 0);
     assert.match(
@@ -660,7 +639,7 @@ Deno.test({
     assert.match(text.stdout, /^u − d +sub\(u, d\) /m);
     assert.match(text.stdout, /^Loss: 113\.28999999999999$/m);
 
-    const dotOut = await runScript(["--format", "dot"]);
+    const dotOut = await runGraph(["--format", "dot"]);
     assert.equal(dotOut.code, 0, dotOut.stderr);
     assert.match(dotOut.stdout, /^digraph "computation graph" \{/);
     for (
@@ -693,21 +672,21 @@ Deno.test({
     }
 
     for (const flag of ["--help", "-h"]) {
-      const help = await runScript([flag]);
+      const help = await runGraph([flag]);
       assert.equal(help.code, 0);
       assert.match(help.stdout, /Usage: deno run scripts\/graph\.ts/);
       assert.match(help.stdout, /--allow-write=FILE\.svg/);
     }
     assertPlainFailure(
-      await runScript(["--frmat", "dot"]),
+      await runGraph(["--frmat", "dot"]),
       /Unknown flag --frmat/,
     );
     assertPlainFailure(
-      await runScript(["--format", "png"]),
+      await runGraph(["--format", "png"]),
       /--format must be text or dot/,
     );
     assertPlainFailure(
-      await runScript(["--plot", "graph.svg"]),
+      await runGraph(["--plot", "graph.svg"]),
       /No permission to write graph\.svg \(given to --plot\)[\s\S]*--allow-write=graph\.svg/,
     );
   },
@@ -718,8 +697,8 @@ Deno.test({
     "scripts/graph.ts --lang ja: the explanation, the help and the errors in Japanese",
   ignore: !canRun,
   async fn() {
-    const en = await runScript([]);
-    const ja = await runScript(["--lang", "ja"]);
+    const en = await runGraph([]);
+    const ja = await runGraph(["--lang", "ja"]);
     assert.equal(ja.stderr, "");
     assert.equal(ja.code, 0);
     const jaLines = ja.stdout.split("\n");
@@ -731,23 +710,23 @@ Deno.test({
     // The nodes and their numbers are the same lines in both languages.
     assert.deepEqual(jaLines.slice(2), en.stdout.split("\n").slice(2));
     assert.equal(
-      (await runScript(["--lang=en"])).stdout,
+      (await runGraph(["--lang=en"])).stdout,
       en.stdout,
     );
     // DOT is for Graphviz: the same in both languages.
     assert.equal(
-      (await runScript(["--lang", "ja", "--format", "dot"])).stdout,
-      (await runScript(["--format", "dot"])).stdout,
+      (await runGraph(["--lang", "ja", "--format", "dot"])).stdout,
+      (await runGraph(["--format", "dot"])).stdout,
     );
 
     for (const flag of ["--help", "-h"]) {
-      const help = await runScript([flag, "--lang", "ja"]);
+      const help = await runGraph([flag, "--lang", "ja"]);
       assert.equal(help.code, 0);
       assert.match(help.stdout, /^使い方: deno run scripts\/graph\.ts/m);
       assert.match(help.stdout, /^ {2}--lang en\|ja {7}言葉/m);
       assert.match(help.stdout, /^ {2}-h, --help {9}このヘルプを表示する$/m);
     }
-    const enHelp = await runScript(["--help"]);
+    const enHelp = await runGraph(["--help"]);
     assert.match(enHelp.stdout, /^ {2}--lang en\|ja {7}wording of the text/m);
 
     const refusals: [string[], string][] = [
@@ -765,12 +744,12 @@ Deno.test({
       ],
     ];
     for (const [args, stderr] of refusals) {
-      const r = await runScript(["--lang", "ja", ...args]);
+      const r = await runGraph(["--lang", "ja", ...args]);
       assert.equal(r.stderr, stderr, args.join(" "));
       assert.equal(r.code, args[0] === "--plot" ? 1 : 2);
       assert.equal(r.stdout, "");
     }
-    const fr = await runScript(["--lang", "fr"]);
+    const fr = await runGraph(["--lang", "fr"]);
     assert.equal(fr.stderr, 'error: --lang must be en or ja, got "fr".\n');
     assert.equal(fr.code, 2);
   },
@@ -784,7 +763,7 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     try {
       const file = `${dir}/sub/graph.svg`;
-      const r = await runScript(["--plot", file], [`--allow-write=${file}`]);
+      const r = await runGraph(["--plot", file], [`--allow-write=${file}`]);
       assert.equal(
         r.stderr,
         `error: Cannot write ${file} (given to --plot): the directory ${dir}/sub does not exist.\n`,
@@ -805,7 +784,7 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     try {
       const file = `${dir}/graph.svg`;
-      const r = await runScript(["--plot", file], [`--allow-write=${file}`]);
+      const r = await runGraph(["--plot", file], [`--allow-write=${file}`]);
       assert.equal(r.stderr, "");
       assert.equal(r.code, 0);
       assert.match(r.stdout, /Loss: 113\.28999999999999/);

@@ -19,42 +19,22 @@
 //
 // Needs --allow-run; without it these tests are ignored.
 import assert from "node:assert/strict";
+import { type ProgramRun, runScript } from "./_helpers.ts";
 
 const canRun = Deno.permissions.querySync({ name: "run" }).state === "granted";
 
-const script = decodeURIComponent(
-  new URL("../scripts/step.ts", import.meta.url).pathname,
-);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** Runs scripts/step.ts with `args`, as a user does. */
+function step(args: string[] = []): Promise<ProgramRun> {
+  return runScript("step", args);
 }
 
-async function step(args: string[] = []): Promise<Run> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", script, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
-}
-
-function assertOk(r: Run): void {
+function assertOk(r: ProgramRun): void {
   assert.equal(r.stderr, "", `unexpected stderr: ${r.stderr}`);
   assert.equal(r.code, 0);
 }
 
 /** Bad input: non-zero exit, 1–2 plain stderr lines, no stack, empty stdout. */
-function assertPlainFailure(r: Run, pattern: RegExp): void {
+function assertPlainFailure(r: ProgramRun, pattern: RegExp): void {
   assert.notEqual(r.code, 0, `expected a failure, got stdout: ${r.stdout}`);
   assert.equal(r.stdout, "");
   const lines = r.stderr.trimEnd().split("\n");
@@ -258,7 +238,7 @@ Deno.test({
     // so the loss is the same number; it was called a rise, "too large".
     const tiny = await step(["--lr", "1e-300"]);
     assertOk(tiny);
-    const last = (r: Run) => r.stdout.trimEnd().split("\n").at(-1);
+    const last = (r: ProgramRun) => r.stdout.trimEnd().split("\n").at(-1);
     assert.equal(
       last(tiny),
       "The loss did not change (it stays 113.28999999999999): learning rate 1e-300 is too small to matter. The article's is 0.01.",
