@@ -47,10 +47,15 @@ function serveRepository(requests: string[]): Deno.HttpServer<Deno.NetAddr> {
   });
 }
 
-/** Runs a program given on stdin with `deno run [flags] -`. */
+/**
+ * Runs a program given on stdin with `deno run [flags] -`. `--reload`: Deno
+ * caches remote modules by URL, and an earlier server on the same port may
+ * have served other versions of these files.
+ */
 function runStdin(program: string, flags: string[]): Promise<ProgramRun> {
   return runProgram(program, [
     "--quiet",
+    "--reload",
     "--no-prompt",
     "--no-config",
     "--no-lock",
